@@ -1,0 +1,54 @@
+# Relève — developer entry points. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEED ?= 2024
+
+.PHONY: run test lint format install install-dev migrate demo serve messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files so that re-running `make` only reinstalls when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --seed $(SEED) --if-empty
+
+run: demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Extract strings (needs GNU gettext), then compile every catalogue with polib (no gettext).
+messages: install-dev
+	$(BIN)/python manage.py makemessages --locale fr --no-obsolete \
+		--ignore "$(VENV)/*" --ignore "tests/*" --ignore "bench/*" --ignore "scripts/*"
+	$(BIN)/python scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,175 @@
+"""Admin for crm. Every staff-facing admin of a territorial model uses TerritoryScopedAdmin."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from crm import scoping, services
+from crm.models import (
+    Departement,
+    NafEntry,
+    OfficerProfile,
+    Organisation,
+    Partner,
+    Person,
+    PostalCode,
+    Region,
+    RegionalUnion,
+    RegionalUnionDepartement,
+)
+
+admin.site.site_header = _("Relève administration")
+admin.site.site_title = _("Relève")
+admin.site.index_title = _("Back office")
+
+
+class TerritoryScopedAdmin(admin.ModelAdmin):
+    """Shows and edits only the rows of the user's territory.
+
+    Scoping the queryset is enough for the admin: change, delete and history pages load
+    their object through it, so another UR's row answers 404 even by typed URL.
+    """
+
+    def get_queryset(self, request):
+        return scoping.scope_queryset(super().get_queryset(request), request.user)
+
+
+class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+    """Reference data is loaded from committed files; only administrators may change it."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "name", "population"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "name", "region", "population"]
+    list_filter = ["region"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(PostalCode)
+class PostalCodeAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "departement"]
+    search_fields = ["code"]
+    list_select_related = ["departement"]
+
+
+@admin.register(NafEntry)
+class NafEntryAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "label", "level", "version"]
+    list_filter = ["version", "level"]
+    search_fields = ["code", "label"]
+    raw_id_fields = ["parent"]
+
+
+class RegionalUnionDepartementInline(admin.TabularInline):
+    model = RegionalUnionDepartement
+    extra = 0
+    autocomplete_fields = ["departement"]
+
+
+@admin.register(RegionalUnion)
+class RegionalUnionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    inlines = [RegionalUnionDepartementInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TerritoryScopedAdmin):
+    list_display = [
+        "name",
+        "siren",
+        "cooperative_type",
+        "naf_code",
+        "employees",
+        "postal_code",
+        "city",
+        "departement",
+    ]
+    list_filter = ["cooperative_type", "legal_form", "departement__region"]
+    search_fields = ["name", "siren", "siret", "city", "postal_code"]
+    list_select_related = ["departement"]
+    readonly_fields = ["departement", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "legal_form", "employees"]}),
+        (_("Identifiers"), {"fields": ["siren", "siret", "naf_code", "naf_version"]}),
+        (_("Address"), {"fields": ["postal_code", "city", "departement"]}),
+        (
+            _("Cooperative"),
+            {"fields": ["cooperative_type", "cooperative_since", "cooperative_ceased_on"]},
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(TerritoryScopedAdmin):
+    list_display = ["last_name", "first_name", "role", "organisation", "email", "lawful_basis"]
+    list_filter = ["role", "lawful_basis"]
+    search_fields = ["last_name", "first_name", "email", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(TerritoryScopedAdmin):
+    list_display = ["name", "type", "regional_union", "contact_name", "is_active"]
+    list_filter = ["type", "is_active", "regional_union"]
+    search_fields = ["name", "slug", "contact_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(OfficerProfile)
+class OfficerProfileAdmin(TerritoryScopedAdmin):
+    list_display = ["user", "role", "regional_union"]
+    list_filter = ["role", "regional_union"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    list_select_related = ["user", "regional_union"]
+
+    def save_model(self, request, obj, form, change):
+        # The role decides groups and admin access: go through the service.
+        services.officer_profile_set(
+            user=obj.user, role=obj.role, regional_union=obj.regional_union
+        )
+
+
+class OfficerProfileInline(admin.StackedInline):
+    model = OfficerProfile
+    can_delete = False
+    extra = 0
+    max_num = 1
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ReleveUserAdmin(UserAdmin):
+    inlines = [OfficerProfileInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        profile = OfficerProfile.objects.filter(user=form.instance).first()
+        if profile:
+            services.officer_profile_set(
+                user=form.instance, role=profile.role, regional_union=profile.regional_union
+            )

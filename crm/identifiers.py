@@ -1,0 +1,128 @@
+"""French company identifiers and codes: SIREN, SIRET, NAF, postal codes.
+
+Pure functions, no database: they normalise what people type and raise ``ValidationError``
+with a French message naming the field. Territory lookups that need the postal-code table
+live in ``crm.territories``.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# La Poste's SIRETs do not follow Luhn: INSEE validates them by digit sum modulo 5.
+LA_POSTE_SIREN = "356000000"
+
+_NAF_SUBCLASS = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
+_OVERSEAS_DEPARTEMENTS = frozenset({"971", "972", "973", "974", "976"})
+# Corsica shares the "20" prefix: 20000–20199 is Corse-du-Sud, 20200 and above Haute-Corse.
+_CORSICA_SPLIT = 20200
+
+
+def strip_spaces(value: str) -> str:
+    """Remove every kind of space people paste into identifiers (incl. non-breaking)."""
+    return re.sub(r"\s+", "", value or "")
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def luhn_check_digit(partial: str) -> str:
+    """The digit that makes ``partial + digit`` Luhn-valid (used to build demo SIRENs)."""
+    for digit in "0123456789":
+        if luhn_valid(partial + digit):
+            return digit
+    raise AssertionError("unreachable: one digit always completes a Luhn number")
+
+
+def normalize_siren(value: str) -> str:
+    siren = strip_spaces(value)
+    if not re.fullmatch(r"\d{9}", siren):
+        raise ValidationError(
+            _("The SIREN “%(value)s” must have exactly 9 digits."),
+            code="siren_format",
+            params={"value": value},
+        )
+    if not luhn_valid(siren):
+        raise ValidationError(
+            _("The SIREN “%(value)s” is invalid: its check digit is wrong."),
+            code="siren_checksum",
+            params={"value": value},
+        )
+    return siren
+
+
+def normalize_siret(value: str) -> str:
+    siret = strip_spaces(value)
+    if not re.fullmatch(r"\d{14}", siret):
+        raise ValidationError(
+            _("The SIRET “%(value)s” must have exactly 14 digits."),
+            code="siret_format",
+            params={"value": value},
+        )
+    if siret.startswith(LA_POSTE_SIREN):
+        valid = sum(int(c) for c in siret) % 5 == 0
+    else:
+        valid = luhn_valid(siret)
+    if not valid:
+        raise ValidationError(
+            _("The SIRET “%(value)s” is invalid: its check digit is wrong."),
+            code="siret_checksum",
+            params={"value": value},
+        )
+    return siret
+
+
+def vat_number(siren: str) -> str:
+    """Intra-community VAT number derived from a SIREN."""
+    key = (12 + 3 * (int(siren) % 97)) % 97
+    return f"FR{key:02d}{siren}"
+
+
+def normalize_naf_code(value: str) -> str:
+    """Return a NAF rév. 2 / NAF 2025 sub-class code in dotted form (``6201Z`` → ``62.01Z``)."""
+    code = strip_spaces(value).upper()
+    match = _NAF_SUBCLASS.fullmatch(code)
+    if not match:
+        raise ValidationError(
+            _("The NAF code “%(value)s” is not a sub-class code such as 62.01Z."),
+            code="naf_format",
+            params={"value": value},
+        )
+    return f"{match[1]}.{match[2]}{match[3]}"
+
+
+def normalize_postal_code(value: str) -> str:
+    code = strip_spaces(value)
+    if not re.fullmatch(r"\d{5}", code):
+        raise ValidationError(
+            _("The postal code “%(value)s” must have exactly 5 digits."),
+            code="postal_code_format",
+            params={"value": value},
+        )
+    return code
+
+
+def departement_code_by_rule(postal_code: str) -> str | None:
+    """The département a postal code belongs to by La Poste's numbering rule, or None.
+
+    Used when the postal-code table does not know the code. Corsica and overseas are the
+    exceptions to "first two digits"; 975, 977, 978 and 98x are not départements.
+    """
+    prefix = postal_code[:2]
+    if prefix == "20":
+        return "2A" if int(postal_code) < _CORSICA_SPLIT else "2B"
+    if prefix == "97":
+        return postal_code[:3] if postal_code[:3] in _OVERSEAS_DEPARTEMENTS else None
+    if "01" <= prefix <= "95":
+        return prefix
+    return None

@@ -1,0 +1,37 @@
+from crm.models.naf import NafEntry, NafLevel, NafVersion
+from crm.models.organisation import CooperativeType, LegalForm, Organisation
+from crm.models.people import (
+    ContactRole,
+    LawfulBasis,
+    OfficerProfile,
+    Partner,
+    PartnerType,
+    Person,
+)
+from crm.models.territory import (
+    Departement,
+    PostalCode,
+    Region,
+    RegionalUnion,
+    RegionalUnionDepartement,
+)
+
+__all__ = [
+    "ContactRole",
+    "CooperativeType",
+    "Departement",
+    "LawfulBasis",
+    "LegalForm",
+    "NafEntry",
+    "NafLevel",
+    "NafVersion",
+    "OfficerProfile",
+    "Organisation",
+    "Partner",
+    "PartnerType",
+    "Person",
+    "PostalCode",
+    "Region",
+    "RegionalUnion",
+    "RegionalUnionDepartement",
+]

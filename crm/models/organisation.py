@@ -1,0 +1,162 @@
+"""Organisations: companies to take over, cooperatives to create, existing Scop and Scic."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from crm import identifiers
+from crm.models.naf import NafEntry, NafLevel, NafVersion
+from crm.models.territory import Departement
+
+
+class LegalForm(models.TextChoices):
+    SARL = "sarl", _("SARL")
+    SAS = "sas", _("SAS")
+    SA = "sa", _("SA")
+    EI = "ei", _("sole proprietorship")
+    ASSOCIATION = "association", _("association")
+    COOPERATIVE_OTHER = "cooperative_other", _("other cooperative")
+    OTHER = "other", _("other")
+
+
+class CooperativeType(models.TextChoices):
+    NONE = "", _("not a cooperative")
+    SCOP = "scop", _("Scop")
+    SCIC = "scic", _("Scic")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, null=True, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    naf_code = models.CharField(_("NAF code"), max_length=6, blank=True)
+    naf_version = models.CharField(
+        _("NAF version"), max_length=8, choices=NafVersion.choices, default=NafVersion.REV2
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, blank=True
+    )
+    cooperative_type = models.CharField(
+        _("cooperative type"), max_length=4, choices=CooperativeType.choices, blank=True
+    )
+    cooperative_since = models.DateField(_("cooperative since"), null=True, blank=True)
+    cooperative_ceased_on = models.DateField(_("cooperative ceased on"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("département"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    # Territory scoping (crm.scoping): organisations belong to the UR covering their département.
+    territory_departement_path = "departement"
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siren__isnull=False),
+                name="organisation_siret_needs_siren",
+                violation_error_message=_("A SIRET needs the SIREN it belongs to."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cooperative_ceased_on__isnull=True)
+                | (
+                    ~Q(cooperative_type="")
+                    & (
+                        Q(cooperative_since__isnull=True)
+                        | Q(cooperative_ceased_on__gte=F("cooperative_since"))
+                    )
+                ),
+                name="organisation_ceased_after_start",
+                violation_error_message=_(
+                    "Only a cooperative can cease, and not before it started."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["naf_version", "naf_code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cooperative(self) -> bool:
+        return bool(self.cooperative_type)
+
+    @property
+    def is_active_cooperative(self) -> bool:
+        return self.is_cooperative and self.cooperative_ceased_on is None
+
+    def clean_fields(self, exclude=None) -> None:
+        # Strip the spaces people paste ("123 456 782") before length checks run.
+        for field in ("siren", "siret", "postal_code", "naf_code"):
+            value = getattr(self, field)
+            if value:
+                setattr(self, field, identifiers.strip_spaces(value))
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        """Normalise identifiers and derive the département, collecting every error at once."""
+        from crm.territories import departement_for_postal_code
+
+        errors: dict[str, list] = {}
+
+        def attempt(field: str, func):
+            try:
+                return func()
+            except ValidationError as error:
+                errors.setdefault(field, []).extend(error.messages)
+                return None
+
+        if self.siren:
+            self.siren = attempt("siren", lambda: identifiers.normalize_siren(self.siren))
+        else:
+            self.siren = None
+        if self.siret:
+            siret = attempt("siret", lambda: identifiers.normalize_siret(self.siret))
+            if siret:
+                self.siret = siret
+                if not self.siren and "siren" not in errors:
+                    self.siren = siret[:9]
+                elif self.siren and siret[:9] != self.siren:
+                    errors.setdefault("siret", []).append(
+                        _("The SIRET “%(siret)s” does not start with the SIREN “%(siren)s”.")
+                        % {"siret": siret, "siren": self.siren}
+                    )
+        if self.naf_code:
+            code = attempt("naf_code", lambda: identifiers.normalize_naf_code(self.naf_code))
+            if code:
+                self.naf_code = code
+                known = NafEntry.objects.filter(
+                    version=self.naf_version, code=code, level=NafLevel.SUBCLASS
+                ).exists()
+                if not known:
+                    errors.setdefault("naf_code", []).append(
+                        _("The NAF code “%(code)s” does not exist in %(version)s.")
+                        % {"code": code, "version": NafVersion(self.naf_version).label}
+                    )
+        if self.postal_code:
+            departement = attempt(
+                "postal_code", lambda: departement_for_postal_code(self.postal_code)
+            )
+            if departement:
+                self.postal_code = identifiers.normalize_postal_code(self.postal_code)
+                self.departement = departement
+        if self.cooperative_ceased_on and not self.cooperative_type:
+            errors.setdefault("cooperative_ceased_on", []).append(
+                _("Only a cooperative can have a date of cessation.")
+            )
+        if errors:
+            raise ValidationError(errors)

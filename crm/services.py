@@ -1,0 +1,99 @@
+"""Writes that matter in crm: organisations, staff roles and the groups that follow them."""
+
+from collections.abc import Iterable
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from crm.models import OfficerProfile, Organisation, RegionalUnion
+from crm.roles import STAFF_ROLES, Role
+
+# Group names are what administrators see in the admin; the role code stays the key.
+ROLE_GROUP_NAMES = {
+    Role.OFFICER: "Chargé·e de développement",
+    Role.DIRECTOR: "Direction régionale",
+    Role.FINANCIAL_OFFICER: "Outils financiers",
+    Role.BOARD_MEMBER: "Conseil d'administration",
+    Role.ADMINISTRATOR: "Administration",
+}
+
+
+def role_permission_names() -> dict[Role, set[str]]:
+    """Merge every app's ``permissions.ROLE_PERMISSIONS``; administrators get everything."""
+    merged: dict[Role, set[str]] = {role: set() for role in Role}
+    for app_config in apps.get_app_configs():
+        try:
+            module = import_module(f"{app_config.name}.permissions")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app_config.name}.permissions":
+                raise
+            continue
+        for role, names in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged[Role(role)].update(names)
+    return merged
+
+
+def _permissions(names: Iterable[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    candidates = Permission.objects.select_related("content_type").filter(
+        codename__in={codename for _, codename in wanted}
+    )
+    return [p for p in candidates if (p.content_type.app_label, p.codename) in wanted]
+
+
+@transaction.atomic
+def role_groups_sync() -> dict[Role, Group]:
+    """Create one group per role and give it exactly the permissions the apps declare.
+
+    Runs after every ``migrate`` so a new app's permissions reach the roles without a
+    hand-written data migration. Administrators receive every permission.
+    """
+    groups = {}
+    declared = role_permission_names()
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
+        if role == Role.ADMINISTRATOR:
+            group.permissions.set(Permission.objects.all())
+        else:
+            group.permissions.set(_permissions(declared[role]))
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def officer_profile_set(
+    *, user, role: Role, regional_union: RegionalUnion | None
+) -> OfficerProfile:
+    """Give a user a staff role: profile, matching group (and only that one), admin access."""
+    profile = OfficerProfile.objects.filter(user=user).first() or OfficerProfile(user=user)
+    profile.role = role
+    profile.regional_union = regional_union
+    profile.full_clean()
+    profile.save()
+    role_groups = Group.objects.filter(name__in=ROLE_GROUP_NAMES.values())
+    user.groups.remove(*role_groups)
+    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role(role)]))
+    user.is_staff = Role(role) in STAFF_ROLES
+    user.save(update_fields=["is_staff"])
+    return profile
+
+
+@transaction.atomic
+def organisation_create(**fields) -> Organisation:
+    """Create an organisation after full validation (SIREN/SIRET/NAF/postal code)."""
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation

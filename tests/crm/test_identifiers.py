@@ -1,0 +1,106 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from crm import identifiers
+from crm.identifiers import departement_code_by_rule
+
+
+@pytest.mark.parametrize(
+    "value", ["123456782", "123 456 782", "123\u00a0456\u00a0782", "732829320"]
+)
+def test_valid_sirens(value):
+    assert identifiers.normalize_siren(value) == identifiers.strip_spaces(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("123456789", "siren_checksum"),
+        ("12345678", "siren_format"),
+        ("1234567820", "siren_format"),
+        ("12345678A", "siren_format"),
+        ("", "siren_format"),
+    ],
+)
+def test_invalid_sirens(value, code):
+    with pytest.raises(ValidationError) as error:
+        identifiers.normalize_siren(value)
+    assert error.value.code == code
+
+
+def test_messages_are_french_and_name_the_field():
+    with translation.override("fr"), pytest.raises(ValidationError) as error:
+        identifiers.normalize_siren("123456789")
+    assert error.value.messages == [
+        "Le SIREN « 123456789 » est invalide : sa clé de contrôle est fausse."
+    ]
+
+
+def test_siret_luhn_over_fourteen_digits():
+    assert identifiers.normalize_siret("123 456 782 00010") == "12345678200010"
+    with pytest.raises(ValidationError):
+        identifiers.normalize_siret("12345678200011")
+
+
+def test_la_poste_sirets_follow_the_digit_sum_rule_not_luhn():
+    # 3+5+6 + 0 … + 1 + 0 = 15: a multiple of 5, although Luhn fails.
+    la_poste = "35600000000010"
+    assert not identifiers.luhn_valid(la_poste)
+    assert identifiers.normalize_siret(la_poste) == la_poste
+    # Luhn-valid but digit sum 3+5+6+4+8 = 26: refused for La Poste.
+    assert identifiers.luhn_valid("35600000000048")
+    with pytest.raises(ValidationError):
+        identifiers.normalize_siret("35600000000048")
+
+
+def test_vat_number_key():
+    # (12 + 3 × (123456782 mod 97)) mod 97
+    assert (
+        identifiers.vat_number("123456782")
+        == "FR" + f"{(12 + 3 * (123456782 % 97)) % 97:02d}" + "123456782"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("6201Z", "62.01Z"), ("62.01z", "62.01Z"), (" 01.11Z ", "01.11Z"), ("4322A", "43.22A")],
+)
+def test_naf_codes_are_normalised(value, expected):
+    assert identifiers.normalize_naf_code(value) == expected
+
+
+@pytest.mark.parametrize("value", ["62.01", "62", "J", "620Z", "62.01ZZ", "AB.CDE"])
+def test_naf_codes_must_be_sub_classes(value):
+    with pytest.raises(ValidationError):
+        identifiers.normalize_naf_code(value)
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "departement"),
+    [
+        ("35000", "35"),
+        ("01000", "01"),
+        ("20000", "2A"),
+        ("20199", "2A"),
+        ("20200", "2B"),
+        ("20600", "2B"),
+        ("97100", "971"),
+        ("97200", "972"),
+        ("97300", "973"),
+        ("97400", "974"),
+        ("97600", "976"),
+        ("97500", None),  # Saint-Pierre-et-Miquelon: not a département
+        ("98000", None),  # Monaco
+        ("00100", None),
+        ("96000", None),
+    ],
+)
+def test_departement_by_numbering_rule(postal_code, departement):
+    assert departement_code_by_rule(postal_code) == departement
+
+
+@pytest.mark.parametrize("value", ["3500", "350000", "35 00A", ""])
+def test_postal_code_format(value):
+    with pytest.raises(ValidationError):
+        identifiers.normalize_postal_code(value)
