@@ -15,7 +15,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    # A clean production environment: the e2e suite's async-unsafe switch must not leak in.
+    inherited = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
