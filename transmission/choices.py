@@ -1,0 +1,96 @@
+"""Vocabularies of a case: kinds, stages, sources, target forms and closing reasons.
+
+Kept apart from the models so that ``workflow`` (the rules) and ``models`` (the fields and the
+decorated transitions) can both import them without importing each other.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CaseKind(models.TextChoices):
+    TAKEOVER = "takeover", _("healthy company takeover")
+    TAKEOVER_DISTRESS = "takeover_distress", _("takeover of a company in difficulty")
+    CREATION = "creation", _("creation from scratch")
+    CONVERSION = "conversion", _("conversion of an association or cooperative")
+
+
+class Stage(models.TextChoices):
+    # The labels are the French ones of PRODUCT.md §2 once translated (context avoids clashes).
+    LEAD = "lead", pgettext_lazy("case stage", "Lead")
+    QUALIFICATION = "qualification", pgettext_lazy("case stage", "First contacts")
+    FEASIBILITY = "feasibility", pgettext_lazy("case stage", "Diagnostic / feasibility")
+    STRUCTURING = "structuring", pgettext_lazy("case stage", "Structuring")
+    FINANCING = "financing", pgettext_lazy("case stage", "Financing round")
+    CLOSING = "closing", pgettext_lazy("case stage", "Signing")
+    INCORPORATED = "incorporated", pgettext_lazy("case stage", "Cooperative registered")
+    ON_HOLD = "on_hold", pgettext_lazy("case stage", "On hold")
+    ABANDONED = "abandoned", pgettext_lazy("case stage", "Abandoned")
+    DECLINED = "declined", pgettext_lazy("case stage", "Not retained")
+
+
+# The pipeline proper, in order: a case on hold or abandoned returns to one of these.
+ACTIVE_STAGES = [
+    Stage.LEAD,
+    Stage.QUALIFICATION,
+    Stage.FEASIBILITY,
+    Stage.STRUCTURING,
+    Stage.FINANCING,
+    Stage.CLOSING,
+]
+# Stages a case rests in until someone acts (terminal, or paused).
+CLOSED_STAGES = [Stage.INCORPORATED, Stage.ABANDONED, Stage.DECLINED]
+OPEN_STAGES = [*ACTIVE_STAGES, Stage.ON_HOLD]
+
+
+class CaseSource(models.TextChoices):
+    PARTNER = "partner", _("partner")
+    CAMPAIGN = "campaign", _("campaign")
+    DIRECT = "direct", _("direct")
+    OTHER = "other", _("other")
+
+
+class TargetForm(models.TextChoices):
+    SCOP_SARL = "scop_sarl", _("Scop SARL")
+    SCOP_SAS = "scop_sas", _("Scop SAS")
+    SCOP_SA = "scop_sa", _("Scop SA")
+    SCIC_SAS = "scic_sas", _("Scic SAS")
+    SCIC_SARL = "scic_sarl", _("Scic SARL")
+    SCIC_SA = "scic_sa", _("Scic SA")
+    SCOP_AMORCAGE = "scop_amorcage", _("Scop d'amorçage")
+
+    @property
+    def is_scic(self) -> bool:
+        return self.value.startswith("scic")
+
+    @property
+    def legal_form(self) -> str:
+        """The crm.LegalForm code ("sarl", "sas", "sa"); empty for a Scop d'amorçage."""
+        suffix = self.value.rsplit("_", 1)[-1]
+        return suffix if suffix in ("sarl", "sas", "sa") else ""
+
+
+class AbandonReason(models.TextChoices):
+    OWNER_WITHDREW = "owner_withdrew", _("the owner withdrew")
+    SOLD_TO_THIRD_PARTY = "sold_to_third_party", _("sold to a third party")
+    NO_LEADER = "no_leader", _("no leader among the staff")
+    PRICE_GAP = "price_gap", _("price gap")
+    NOT_VIABLE = "not_viable", _("not viable")
+    FINANCING_REFUSED = "financing_refused", _("financing refused")
+    EMPLOYEES_UNWILLING = "employees_unwilling", _("employees unwilling")
+    COURT_CHOSE_OTHER_BID = "court_chose_other_bid", _("the court chose another bid")
+    OTHER = "other", _("other reason")
+
+
+class DeclineReason(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", _("out of scope")
+    DUPLICATE = "duplicate", _("duplicate")
+    SPAM = "spam", _("spam")
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("call")
+    MEETING = "meeting", _("meeting")
+    NOTE = "note", _("note")
+    TASK = "task", _("task")

@@ -1,0 +1,44 @@
+"""The financing plan as the workflow sees it, without importing ``financement``.
+
+``transmission`` sits below ``financement``: the workflow asks a gate whether a case may enter
+or leave the ``financing`` stage, and the financing app registers the real gate from its
+``AppConfig.ready()`` with ``set_financing_gate(...)``. Until then the default gate answers that
+no case has a financing plan, so no case can enter ``financing``.
+"""
+
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+
+
+class FinancingGate(Protocol):
+    def reasons_blocking_entry(self, case) -> list[str]:
+        """Why ``case`` may not enter ``financing`` (empty: it may). E.g. no plan, no line."""
+
+    def reasons_blocking_exit(self, case) -> list[str]:
+        """Why ``case`` may not leave ``financing`` for ``closing`` (e.g. plan not balanced).
+
+        A director may override these reasons (the override is recorded in the history).
+        """
+
+
+class NoFinancingPlanGate:
+    """The gate in force until the financing app registers its own."""
+
+    def reasons_blocking_entry(self, case) -> list[str]:
+        return [_("The case has no financing plan.")]
+
+    def reasons_blocking_exit(self, case) -> list[str]:
+        return [_("The case has no financing plan.")]
+
+
+_gate: FinancingGate = NoFinancingPlanGate()
+
+
+def set_financing_gate(gate: FinancingGate) -> None:
+    global _gate
+    _gate = gate
+
+
+def financing_gate() -> FinancingGate:
+    return _gate

@@ -1,0 +1,144 @@
+"""Reads on cases, always scoped to the user's territory (crm.scoping)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from crm.scoping import scope_queryset
+from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, Stage
+from transmission.models import Activity, Case, StageChange
+from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, EMPLOYEES_NOTICE_MONTHS
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    return scope_queryset(
+        Case.objects.select_related("organisation", "regional_union", "assigned_officer"), user
+    )
+
+
+def case_get(*, user, pk: int) -> Case:
+    """The case if the user may see it (``Case.DoesNotExist`` otherwise: no leak)."""
+    return case_list(user=user).get(pk=pk)
+
+
+def case_history(*, user, case: Case) -> QuerySet[StageChange]:
+    return scope_queryset(StageChange.objects.filter(case=case), user).select_related("by")
+
+
+def case_activities(*, user, case: Case) -> QuerySet[Activity]:
+    return scope_queryset(Activity.objects.filter(case=case), user)
+
+
+def officer_day(*, user, on: datetime.date | None = None) -> QuerySet[Case]:
+    """The open cases assigned to ``user``, by next-action date (undated last): their day.
+
+    ``on`` limits to actions due that day or before (overdue first); without it, all of them.
+    """
+    cases = case_list(user=user).filter(assigned_officer=user, stage__in=OPEN_STAGES)
+    if on is not None:
+        cases = cases.filter(next_action_on__lte=on)
+    return cases.order_by(F("next_action_on").asc(nulls_last=True), "reference")
+
+
+# --- Alerts -----------------------------------------------------------------------------------
+
+
+def alert_court_deadline_near(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Takeovers in difficulty whose court offer deadline falls within the next 10 days."""
+    today = today or timezone.localdate()
+    return (
+        case_list(user=user)
+        .filter(
+            kind=CaseKind.TAKEOVER_DISTRESS,
+            stage__in=OPEN_STAGES,
+            court_offer_deadline__gte=today,
+            court_offer_deadline__lte=today + datetime.timedelta(days=COURT_DEADLINE_ALERT_DAYS),
+        )
+        .order_by("court_offer_deadline")
+    )
+
+
+def alert_short_employee_notice(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Healthy takeovers about to sign less than two months after the employees were told.
+
+    "About to sign": at the signing stage. The planned signing date is compared when known,
+    today otherwise. Months are calendar months (relativedelta), computed on the few cases at
+    the signing stage rather than in SQL.
+    """
+    today = today or timezone.localdate()
+    candidates = case_list(user=user).filter(
+        kind=CaseKind.TAKEOVER, stage=Stage.CLOSING, employees_informed_on__isnull=False
+    )
+    too_soon = [
+        pk
+        for pk, informed_on, signing_on in candidates.values_list(
+            "pk", "employees_informed_on", "signing_on"
+        )
+        if (signing_on or today) < informed_on + relativedelta(months=EMPLOYEES_NOTICE_MONTHS)
+    ]
+    return candidates.filter(pk__in=too_soon).order_by("signing_on", "reference")
+
+
+def alert_next_action_overdue(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    return (
+        case_list(user=user)
+        .filter(stage__in=OPEN_STAGES, next_action_on__lt=today)
+        .order_by("next_action_on", "reference")
+    )
+
+
+def alert_review_date_passed(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    return (
+        case_list(user=user)
+        .filter(stage=Stage.ON_HOLD, review_on__lt=today)
+        .order_by("review_on", "reference")
+    )
+
+
+def case_alerts(*, user, today: datetime.date | None = None) -> dict[str, QuerySet[Case]]:
+    """Every alert for the user's territory, by name."""
+    return {
+        "court_deadline_near": alert_court_deadline_near(user=user, today=today),
+        "short_employee_notice": alert_short_employee_notice(user=user, today=today),
+        "next_action_overdue": alert_next_action_overdue(user=user, today=today),
+        "review_date_passed": alert_review_date_passed(user=user, today=today),
+    }
+
+
+# --- Derived from the history -----------------------------------------------------------------
+
+
+def replayed_stage(case: Case) -> str | None:
+    """The stage the history leads to, checking each row starts where the previous ended."""
+    stage = None
+    for source, target in case.stage_changes.order_by("at", "id").values_list(
+        "source_stage", "target_stage"
+    ):
+        if (source or None) != stage:
+            raise ValueError(f"history of {case.reference} breaks at {source} → {target}")
+        stage = target
+    return stage
+
+
+def time_in_stages(
+    case: Case, now: datetime.datetime | None = None
+) -> dict[str, datetime.timedelta]:
+    """Total time the case spent in each stage (the current one counts until ``now``)."""
+    now = now or timezone.now()
+    totals: dict[str, datetime.timedelta] = defaultdict(datetime.timedelta)
+    rows = list(case.stage_changes.order_by("at", "id").values_list("target_stage", "at"))
+    for (stage, entered), (_next_stage, left) in itertools.pairwise(rows):
+        totals[stage] += left - entered
+    if rows and rows[-1][0] not in CLOSED_STAGES:
+        totals[rows[-1][0]] += now - rows[-1][1]
+    elif rows:
+        totals.setdefault(rows[-1][0], datetime.timedelta())
+    return dict(totals)

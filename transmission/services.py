@@ -1,0 +1,386 @@
+"""Writes on cases: creation, transitions, reassignment, next action, activities.
+
+Every service is atomic, locks the case row it changes, checks permission, and defers side
+effects with ``transaction.on_commit``. The stage changes in ``case_transition`` only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm import scoping
+from crm.models import CooperativeType, Organisation, Partner, RegionalUnion
+from crm.roles import Role
+from crm.territories import regional_union_for_departement
+from transmission import workflow
+from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
+from transmission.models import Activity, Case, CaseReferenceCounter, StageChange
+from transmission.workflow import UnexpectedInput, UnknownTransition
+
+__all__ = [
+    "CaseConflict",
+    "CaseWorkflowError",
+    "TransitionForbidden",
+    "TransitionRefused",
+    "UnexpectedInput",
+    "UnknownTransition",
+    "activity_complete",
+    "activity_create",
+    "case_create",
+    "case_next_action_set",
+    "case_reassign",
+    "case_reference_next",
+    "case_transition",
+    "case_update",
+]
+
+
+class CaseWorkflowError(Exception):
+    """Base of the errors a case transition raises; ``str()`` is a French sentence."""
+
+
+class TransitionRefused(CaseWorkflowError):
+    """A guard (or a permission) blocks the transition; ``reasons`` lists every missing item."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+class TransitionForbidden(TransitionRefused, PermissionDenied):
+    """The user may not run this transition on this case (API: 403)."""
+
+
+class CaseConflict(CaseWorkflowError):
+    """Someone else is moving or has just moved the same case (API: 409)."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "Someone else has just changed this case: reload it to see its current "
+                "stage, then try again."
+            )
+        )
+
+
+# Side effects of a transition, run after commit (e.g. notifications). Apps above register
+# callables here rather than listening to signals: ``hook(case=..., change=...)``.
+TRANSITION_HOOKS: list[Callable[..., Any]] = []
+
+
+def _lock_case(case: Case) -> Case:
+    """The case row, locked; a conflict if another transaction holds it or moved it since
+    the caller read it (the caller's ``version`` is the one they saw)."""
+    try:
+        locked = Case.objects.select_for_update(nowait=True).get(pk=case.pk)
+    except DatabaseError as error:
+        # PostgreSQL: "could not obtain lock on row" (55P03). Never queue behind a colleague.
+        raise CaseConflict() from error
+    if locked.version != case.version:
+        raise CaseConflict()
+    return locked
+
+
+def case_transition(*, case: Case, name: str, by, comment: str = "", **data: Any) -> Case:
+    """Run the transition ``name`` on ``case`` for the user ``by``.
+
+    ``data`` are the fields the transition collects (``workflow.INPUTS``) and its extra inputs
+    (``override_reason`` when leaving financing). Raises ``UnknownTransition`` /
+    ``UnexpectedInput`` for a wrong call, ``TransitionForbidden`` (permission),
+    ``TransitionRefused`` (guards, every reason at once) or ``CaseConflict``; then nothing is
+    written. Returns the saved case and refreshes the caller's copy.
+    """
+    spec = workflow.spec(name)
+    fields, extra = workflow.split_input(case, name, data)
+    with transaction.atomic():
+        locked = _lock_case(case)
+        refusal = workflow.stage_refusal(locked, name)
+        if refusal:
+            raise TransitionRefused([refusal])
+        refusal = workflow.permission_refusal(locked, name, by)
+        if refusal:
+            raise TransitionForbidden([refusal])
+        for field_name, value in fields.items():
+            setattr(locked, field_name, value)
+        context = workflow.TransitionContext(by=by, extra=extra)
+        reasons = [r for guard in workflow.GUARDS[name] for r in guard(locked, context)]
+        if reasons:
+            raise TransitionRefused(reasons)
+        source = locked.stage
+        locked._transition_context = context
+        try:
+            getattr(locked, spec.name)()
+        finally:
+            del locked._transition_context
+        now = timezone.now()
+        locked.version += 1
+        locked.stage_changed_at = now
+        locked.save()
+        record = _history_data(fields, extra, locked, name)
+        change = StageChange.objects.create(
+            case=locked,
+            transition=name,
+            source_stage=source,
+            target_stage=locked.stage,
+            by=by,
+            at=now,
+            comment=comment,
+            data=record,
+        )
+        if name == "incorporate":
+            _organisation_becomes_cooperative(locked)
+        for hook in TRANSITION_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(case=locked, change=change))
+    case.refresh_from_db()
+    return locked
+
+
+def _history_data(fields: dict, extra: dict, case: Case, name: str) -> dict:
+    record = {key: value for key, value in fields.items() if value not in (None, "")}
+    if extra.get(workflow.OVERRIDE_REASON):
+        # Recorded only when the plan really blocked: the director took responsibility.
+        from transmission.financing_gate import financing_gate
+
+        blocked_by = financing_gate().reasons_blocking_exit(case)
+        if blocked_by:
+            record["override_reason"] = extra[workflow.OVERRIDE_REASON]
+            record["overridden"] = [str(reason) for reason in blocked_by]
+    return record
+
+
+def _organisation_becomes_cooperative(case: Case) -> None:
+    """The organisation is now a Scop or a Scic: record it on the organisation."""
+    organisation = Organisation.objects.select_for_update().get(pk=case.organisation_id)
+    form = TargetForm(case.target_form)
+    organisation.cooperative_type = CooperativeType.SCIC if form.is_scic else CooperativeType.SCOP
+    if form.legal_form:
+        organisation.legal_form = form.legal_form
+    organisation.cooperative_since = case.registered_on
+    organisation.cooperative_ceased_on = None
+    if not organisation.siren and not (
+        Organisation.objects.filter(siren=case.cooperative_siren).exists()
+    ):
+        organisation.siren = case.cooperative_siren
+    organisation.save()
+
+
+def case_reference_next(*, regional_union: RegionalUnion, year: int) -> str:
+    """The next human reference of a UR for a year, e.g. ``OUEST-2026-0042``.
+
+    One counter row per (UR, year), created if missing without racing (insert-or-ignore) and
+    then locked: two cases created at the same moment never share a number.
+    """
+    with transaction.atomic():
+        CaseReferenceCounter.objects.bulk_create(
+            [CaseReferenceCounter(regional_union=regional_union, year=year)],
+            ignore_conflicts=True,
+        )
+        counter = CaseReferenceCounter.objects.select_for_update().get(
+            regional_union=regional_union, year=year
+        )
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+    return format_reference(regional_union.code, year, counter.last_number)
+
+
+def format_reference(ur_code: str, year: int, number: int) -> str:
+    return f"{ur_code.upper()}-{year}-{number:04d}"
+
+
+def _may_create_or_edit(user, regional_union_id: int) -> bool:
+    profile = scoping.staff_profile(user)
+    return (
+        profile is not None
+        and user.is_active
+        and profile.role in (Role.OFFICER, Role.DIRECTOR)
+        and profile.regional_union_id == regional_union_id
+    )
+
+
+@transaction.atomic
+def case_create(
+    *,
+    organisation: Organisation,
+    kind: CaseKind | str,
+    by,
+    assigned_officer=None,
+    source: CaseSource | str = CaseSource.DIRECT,
+    source_partner: Partner | None = None,
+    jobs_at_stake: int | None = None,
+    comment: str = "",
+    **fields: Any,
+) -> Case:
+    """Open a case (stage ``lead``) for an organisation, in the UR of its département."""
+    regional_union = regional_union_for_departement(organisation.departement_id)
+    if regional_union is None:
+        raise ValidationError(_("No regional union covers this organisation's département."))
+    if not _may_create_or_edit(by, regional_union.pk):
+        raise PermissionDenied(_("Only the staff of the case's regional union may open it."))
+    if assigned_officer is not None and not _may_create_or_edit(
+        assigned_officer, regional_union.pk
+    ):
+        raise ValidationError(
+            {
+                "assigned_officer": _(
+                    "The assigned officer must belong to the case's regional union."
+                )
+            }
+        )
+    if "stage" in fields:
+        raise ValidationError(_("A case starts as a lead: its stage is set by transitions."))
+    now = timezone.now()
+    case = Case(
+        reference=case_reference_next(
+            regional_union=regional_union, year=timezone.localdate(now).year
+        ),
+        kind=kind,
+        organisation=organisation,
+        regional_union=regional_union,
+        assigned_officer=assigned_officer,
+        source=source,
+        source_partner=source_partner,
+        jobs_at_stake=jobs_at_stake,
+        created_at=now,
+        stage_changed_at=now,
+        **fields,
+    )
+    case.full_clean(exclude=["stage"])
+    case.save()
+    StageChange.objects.create(
+        case=case,
+        transition="create",
+        source_stage="",
+        target_stage=case.stage,
+        by=by,
+        at=now,
+        comment=comment,
+    )
+    return case
+
+
+# Fields anyone who may move the case can edit outside a transition (milestones, figures).
+EDITABLE_FIELDS = {
+    "kind",
+    "source",
+    "source_partner",
+    "jobs_at_stake",
+    "jobs_at_incorporation",
+    "target_form",
+    "founding_members",
+    "member_categories",
+    "valuation",
+    "owner_agreement_on",
+    "next_action",
+    "next_action_on",
+    "employees_informed_on",
+    "general_meeting_on",
+    "court_offer_deadline",
+    "signing_on",
+}
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, **fields: Any) -> Case:
+    """Change a case's data (never its stage, reference, UR or closing data)."""
+    forbidden = sorted(set(fields) - EDITABLE_FIELDS)
+    if forbidden:
+        raise ValidationError(
+            _("These fields change through a transition or a dedicated action: %(fields)s.")
+            % {"fields": ", ".join(forbidden)}
+        )
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not (workflow.is_director_of(by, locked) or workflow.is_assigned_officer(by, locked)):
+        raise PermissionDenied(
+            _("Only the assigned officer or a director of the case's regional union may change it.")
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["stage"])
+    locked.save()
+    return locked
+
+
+def case_next_action_set(*, case: Case, by, text: str, on: datetime.date | None) -> Case:
+    """The next action and its date: what officers sort their day by."""
+    return case_update(case=case, by=by, next_action=text, next_action_on=on)
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, officer, by) -> Case:
+    """Give the case to another officer of its UR (directors only)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not workflow.is_director_of(by, locked):
+        raise PermissionDenied(_("Only a director of the case's regional union may reassign it."))
+    if officer is not None and not _may_create_or_edit(officer, locked.regional_union_id):
+        raise ValidationError(
+            {
+                "assigned_officer": _(
+                    "The assigned officer must belong to the case's regional union."
+                )
+            }
+        )
+    locked.assigned_officer = officer
+    locked.save(update_fields=["assigned_officer", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    case: Case,
+    by,
+    kind: ActivityKind | str,
+    subject: str,
+    notes: str = "",
+    happened_on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
+    assignee=None,
+    minutes_spent: int | None = None,
+) -> Activity:
+    """Record a call, meeting, note or task on a case (anyone who may work on the case)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not (workflow.is_director_of(by, locked) or workflow.is_assigned_officer(by, locked)):
+        raise PermissionDenied(
+            _("Only the assigned officer or a director of the case's regional union may change it.")
+        )
+    if kind == ActivityKind.TASK and due_on is None:
+        raise ValidationError({"due_on": _("A task needs a due date.")})
+    activity = Activity(
+        case=locked,
+        kind=kind,
+        subject=subject,
+        notes=notes,
+        happened_on=happened_on or (None if kind == ActivityKind.TASK else timezone.localdate()),
+        due_on=due_on,
+        assignee=assignee or (by if kind == ActivityKind.TASK else None),
+        minutes_spent=minutes_spent,
+        created_by=by,
+    )
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_complete(*, activity: Activity, by, minutes_spent: int | None = None) -> Activity:
+    locked = Activity.objects.select_for_update().select_related("case").get(pk=activity.pk)
+    case = locked.case
+    if not (
+        workflow.is_director_of(by, case)
+        or workflow.is_assigned_officer(by, case)
+        or locked.assignee_id == by.pk
+    ):
+        raise PermissionDenied(_("Only the people working on the case may complete this task."))
+    locked.done = True
+    if minutes_spent is not None:
+        locked.minutes_spent = minutes_spent
+    locked.save(update_fields=["done", "minutes_spent"])
+    return locked
