@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/ only: body size limit, problem+json for every error, partner request log.
+    "api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,7 +145,20 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    # Safe defaults: staff credentials only; partner views opt in (api.views.base).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.StaffTokenAuthentication",
+        "api.authentication.StaffSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.IsStaff"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JsonOnlyContentNegotiation",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relève API",
@@ -152,7 +167,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to validator.swagger.io from the documentation page.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# REST API (api/). Keys are hashed with HMAC-SHA256 under this pepper (SECRET_KEY when
+# empty): set it in production so that rotating SECRET_KEY does not invalidate every key.
+RELEVE_API_KEY_PEPPER = env.str("RELEVE_API_KEY_PEPPER", default="")
+RELEVE_API_MAX_BODY_BYTES = 64 * 1024
+RELEVE_API_RATE_PER_MINUTE = env.int("RELEVE_API_RATE_PER_MINUTE", default=120)
+RELEVE_API_RATE_PER_DAY = env.int("RELEVE_API_RATE_PER_DAY", default=10_000)
+RELEVE_API_IDEMPOTENCY_TTL = 24 * 3600  # seconds
+RELEVE_API_IDEMPOTENCY_LOCK_TIMEOUT = 300  # seconds before an unfinished claim is abandoned
+RELEVE_API_REJECTED_RETENTION_DAYS = 30
+# Webhooks: http:// and private/loopback targets only when explicitly allowed (tests, dev).
+RELEVE_WEBHOOKS_ALLOW_INSECURE = env.bool("RELEVE_WEBHOOKS_ALLOW_INSECURE", default=False)
+RELEVE_WEBHOOK_RETRY_SCHEDULE = [60, 300, 1800, 7200, 43200]  # seconds after each failure
+RELEVE_WEBHOOK_TIMEOUT_SECONDS = 10
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,124 @@
+"""``Idempotency-Key`` for partner writes (kept 24 h, scoped per partner).
+
+Decorate a DRF handler with ``@idempotent``:
+
+- no header: the handler runs as usual;
+- first use of a key: the key is claimed (a committed row, unique per partner and key),
+  the handler and the storing of its response run in one transaction;
+- same key, same request (method, path and SHA-256 of the raw body): the stored response
+  is replayed, same status and body, with ``Idempotent-Replayed: true``; nothing runs;
+- same key, another request: 422 ``idempotency-key-reused``;
+- same key while the first request runs: 409 ``idempotency-key-in-use``.
+
+Only responses the handler *returns* with a status below 500 are kept. When it raises
+(validation error, conflict...) or returns a 5xx, its work is rolled back and the key
+released, so the partner may retry it.
+"""
+
+import functools
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from api import services
+from api.authentication import partner_of
+from api.problems import Problem
+from api.services import IdempotencyOutcome
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+REPLAY_HEADER = "Idempotent-Replayed"
+# Response headers worth replaying (Content-Type is always JSON).
+_KEPT_HEADERS = ("Location",)
+
+
+class _Discard(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def request_fingerprint(request) -> str:
+    raw = request._request.body  # read (and bounded) by ApiMiddleware
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b"\0" + request.path.encode() + b"\0")
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _replay(record) -> Response:
+    response = Response(record.response_body, status=record.response_status)
+    for name, value in record.response_headers.items():
+        response[name] = value
+    response[REPLAY_HEADER] = "true"
+    return response
+
+
+def _storable(response) -> tuple[object, dict[str, str]]:
+    data = response.data
+    body = json.loads(JSONRenderer().render(data)) if data is not None else None
+    headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+    return body, headers
+
+
+def idempotent(handler):
+    """Make a DRF partner handler (``post``, ``create``...) honour ``Idempotency-Key``."""
+
+    @functools.wraps(handler)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        partner = partner_of(request)
+        if key is None or partner is None:
+            return handler(view, request, *args, **kwargs)
+        key = key.strip()
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise Problem(
+                "validation-error",
+                detail=_invalid_key_message(),
+                errors={HEADER: [_invalid_key_message()]},
+            )
+        outcome, record = services.idempotency_claim(
+            partner=partner, key=key, request_hash=request_fingerprint(request)
+        )
+        if outcome is IdempotencyOutcome.REPLAY:
+            return _replay(record)
+        if outcome is IdempotencyOutcome.MISMATCH:
+            raise Problem("idempotency-key-reused", detail=_reused_message())
+        if outcome is IdempotencyOutcome.IN_PROGRESS:
+            raise Problem(
+                "idempotency-key-in-use", detail=_in_use_message(), headers={"Retry-After": "1"}
+            )
+        try:
+            with transaction.atomic():
+                response = handler(view, request, *args, **kwargs)
+                if response.status_code >= 500:
+                    raise _Discard(response)
+                body, headers = _storable(response)
+                services.idempotency_complete(
+                    record=record, status_code=response.status_code, body=body, headers=headers
+                )
+        except _Discard as discarded:
+            services.idempotency_release(record=record)
+            return discarded.response
+        except BaseException:
+            services.idempotency_release(record=record)
+            raise
+        return response
+
+    wrapper.releve_idempotent = True  # read by api.schema to document the header
+    return wrapper
+
+
+def _invalid_key_message() -> str:
+    return _("The Idempotency-Key header must have 1 to 255 characters.")
+
+
+def _reused_message() -> str:
+    return _("This Idempotency-Key was already used with a different request.")
+
+
+def _in_use_message() -> str:
+    return _("A request with this Idempotency-Key is still being processed.")

@@ -1,0 +1,142 @@
+"""Everything under /api/ passes here: body size guard, problem+json for every error
+Django produced outside DRF, partner request log and the rejected-submissions store.
+
+Placed near the top of MIDDLEWARE, so that it sees the final response of the inner layers
+(Django's 404, a 405, Django's 500 page, which it replaces without the traceback).
+"""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+
+from api import selectors, services
+from api.authentication import API_KEY_KEYWORD
+from api.models import PartnerApiKey
+from api.problems import PROBLEM_CONTENT_TYPE, problem_response
+
+logger = logging.getLogger("api.requests")
+
+API_PREFIX = "/api/"
+_REJECTED_STATUSES = frozenset({400, 413, 415, 422})
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Headers of the original error response that still matter in the problem response.
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+class ApiMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        started = time.monotonic()
+        too_large = self._read_body_within_limit(request)
+        response = too_large if too_large is not None else self.get_response(request)
+        response = self._as_problem(response)
+        self._record(request, response, started)
+        return response
+
+    # -- body size ------------------------------------------------------------------------
+
+    def _read_body_within_limit(self, request):
+        """Read the body now, never more than the limit + 1 byte; None when within it.
+
+        Content-Length is checked first (nothing read); a body without one (chunked, or
+        streamed under ASGI) is read in a bounded way. The body read here is what the
+        views, the idempotency fingerprint and the rejected-submission store see.
+        """
+        limit = settings.RELEVE_API_MAX_BODY_BYTES
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        request._api_body = b""
+        try:
+            if declared:
+                try:
+                    length = int(declared)
+                except ValueError:
+                    return problem_response(status_code=400)
+                if length > limit:
+                    request._api_body = request.read(limit + 1)
+                    return problem_response(status_code=413)
+                request._api_body = request.body
+            elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() or (
+                getattr(request, "_stream", None) is not None and request.method in _WRITE_METHODS
+            ):
+                data = request.read(limit + 1)
+                request._api_body = data
+                if len(data) > limit:
+                    return problem_response(status_code=413)
+                request._body = data
+                request.META["CONTENT_LENGTH"] = str(len(data))
+        except RequestDataTooBig:
+            return problem_response(status_code=413)
+        return None
+
+    # -- problem+json ---------------------------------------------------------------------
+
+    def _as_problem(self, response):
+        if response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
+            return response
+        headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+        return problem_response(status_code=response.status_code, headers=headers)
+
+    # -- log and rejected submissions ----------------------------------------------------
+
+    def _record(self, request, response, started):
+        key = getattr(request, "auth", None)
+        if not isinstance(key, PartnerApiKey):
+            key = self._partner_key_from_header(request) if response.status_code == 413 else None
+        claimed_partner_key = key is not None or request.headers.get(
+            "Authorization", ""
+        ).startswith(API_KEY_KEYWORD)
+        if not claimed_partner_key:
+            return
+        partner = key.partner if key else None
+        match = request.resolver_match
+        try:
+            services.api_request_log_write(
+                partner=partner,
+                key_prefix=key.prefix if key else "",
+                method=request.method,
+                path=request.path,
+                operation=match.view_name if match else "",
+                status_code=response.status_code,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+            if (
+                partner is not None
+                and request.method in _WRITE_METHODS
+                and response.status_code in _REJECTED_STATUSES
+            ):
+                self._record_rejected(request, response, partner)
+        except Exception:  # the answer matters more than its log
+            logger.exception("could not record the API request %s %s", request.method, request.path)
+
+    @staticmethod
+    def _partner_key_from_header(request):
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, value = header.partition(" ")
+        if scheme.lower() != API_KEY_KEYWORD.lower():
+            return None
+        return selectors.partner_key_from_plaintext(value.strip())
+
+    @staticmethod
+    def _record_rejected(request, response, partner):
+        try:
+            problem = json.loads(response.content)
+        except (ValueError, AttributeError):
+            problem = {}
+        errors = problem.get("errors") or {"detail": [problem.get("detail", "")]}
+        services.rejected_submission_record(
+            partner=partner,
+            endpoint=f"{request.method} {request.path}",
+            status_code=response.status_code,
+            errors=errors,
+            body=getattr(request, "_api_body", b"") or b"",
+            content_type=request.META.get("CONTENT_TYPE", ""),
+        )

@@ -1,0 +1,87 @@
+"""Reads for the API layer: credential lookup, throttle limits, webhook outbox."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from api import keys
+from api.models import (
+    PartnerApiKey,
+    PartnerApiSettings,
+    StaffToken,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
+from crm.models import Partner
+
+
+def partner_key_from_plaintext(plaintext: str) -> PartnerApiKey | None:
+    """The usable key of an active partner matching ``plaintext``, or None."""
+    parsed = keys.parse(plaintext)
+    if parsed is None or parsed.kind != keys.PARTNER_KEY_KIND:
+        return None
+    key = (
+        PartnerApiKey.objects.usable()
+        .select_related("partner")
+        .filter(prefix=parsed.prefix, partner__is_active=True)
+        .first()
+    )
+    if key is None or not keys.matches(plaintext, key.hashed_key):
+        return None
+    return key
+
+
+def staff_token_from_plaintext(plaintext: str) -> StaffToken | None:
+    parsed = keys.parse(plaintext)
+    if parsed is None or parsed.kind != keys.STAFF_TOKEN_KIND:
+        return None
+    token = (
+        StaffToken.objects.usable()
+        .select_related("user")
+        .filter(prefix=parsed.prefix, user__is_active=True)
+        .first()
+    )
+    if token is None or not keys.matches(plaintext, token.hashed_key):
+        return None
+    return token
+
+
+def partner_key_list(*, partner: Partner | None = None) -> QuerySet[PartnerApiKey]:
+    keys_qs = PartnerApiKey.objects.select_related("partner").order_by(
+        "partner__slug", "-created_at"
+    )
+    return keys_qs.filter(partner=partner) if partner else keys_qs
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    per_minute: int
+    per_day: int
+
+
+def partner_rate_limits(partner: Partner) -> RateLimits:
+    overrides = PartnerApiSettings.objects.filter(partner=partner).first()
+    per_minute = overrides.rate_per_minute if overrides else None
+    per_day = overrides.rate_per_day if overrides else None
+    return RateLimits(
+        per_minute=per_minute if per_minute is not None else settings.RELEVE_API_RATE_PER_MINUTE,
+        per_day=per_day if per_day is not None else settings.RELEVE_API_RATE_PER_DAY,
+    )
+
+
+def partner_webhook(partner: Partner) -> WebhookEndpoint | None:
+    return WebhookEndpoint.objects.filter(partner=partner, active=True).first()
+
+
+def webhook_deliveries_due(now=None) -> QuerySet[WebhookDelivery]:
+    now = now or timezone.now()
+    return (
+        WebhookDelivery.objects.filter(
+            status=WebhookDeliveryStatus.PENDING, next_attempt_at__lte=now
+        )
+        .select_related("endpoint")
+        .order_by("next_attempt_at", "id")
+    )

@@ -1,0 +1,360 @@
+"""Writes of the API layer: credentials, request logs, idempotency records, rejected
+submissions and the webhook outbox. Keyword-only, each atomic where it matters."""
+
+import http.client
+import json
+import logging
+import secrets
+import uuid
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from api import keys
+from api.models import (
+    ApiRequestLog,
+    IdempotencyRecord,
+    PartnerApiKey,
+    RejectedSubmission,
+    StaffToken,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
+from api.webhooks import transport, urls
+from crm.models import Partner
+
+logger = logging.getLogger("api.requests")
+webhook_logger = logging.getLogger("api.webhooks")
+
+# --- Credentials -------------------------------------------------------------------------
+
+
+def _expiry(expires_on: date | None) -> datetime | None:
+    """A key "expiring on" a date is valid through that whole day, Paris time."""
+    if expires_on is None:
+        return None
+    if expires_on < timezone.localdate():
+        raise ValidationError(_("The expiry date is in the past."))
+    return timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), time.min))
+
+
+def _create_credential(model, kind: str, **fields):
+    # A prefix collision (32 bits) is rare but possible: draw again.
+    for _attempt in range(5):
+        prefix, plaintext = keys.generate(kind)
+        try:
+            with transaction.atomic():
+                obj = model.objects.create(
+                    prefix=prefix, hashed_key=keys.hash_key(plaintext), **fields
+                )
+            return obj, plaintext
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw a unique key prefix")
+
+
+def partner_key_create(
+    *, partner: Partner, expires_on: date | None = None
+) -> tuple[PartnerApiKey, str]:
+    """A new key for ``partner``; the plaintext is returned once and never stored."""
+    return _create_credential(
+        PartnerApiKey, keys.PARTNER_KEY_KIND, partner=partner, expires_at=_expiry(expires_on)
+    )
+
+
+def partner_key_revoke(*, prefix: str) -> PartnerApiKey:
+    key = PartnerApiKey.objects.get(prefix=prefix)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def staff_token_create(*, user, expires_on: date | None = None) -> tuple[StaffToken, str]:
+    return _create_credential(
+        StaffToken, keys.STAFF_TOKEN_KIND, user=user, expires_at=_expiry(expires_on)
+    )
+
+
+def staff_token_revoke(*, prefix: str) -> StaffToken:
+    token = StaffToken.objects.get(prefix=prefix)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def credential_touch(credential: PartnerApiKey | StaffToken) -> None:
+    """Record use, at most once a minute per credential (no write on every request)."""
+    now = timezone.now()
+    if credential.last_used_at and now - credential.last_used_at < timedelta(minutes=1):
+        return
+    type(credential).objects.filter(pk=credential.pk).update(last_used_at=now)
+    credential.last_used_at = now
+
+
+# --- Request log and rejected submissions ------------------------------------------------
+
+
+def api_request_log_write(
+    *,
+    partner: Partner | None,
+    key_prefix: str,
+    method: str,
+    path: str,
+    operation: str,
+    status_code: int,
+    duration_ms: int,
+) -> ApiRequestLog:
+    logger.info(
+        "partner=%s key=%s op=%s method=%s path=%s status=%s duration_ms=%s",
+        partner.slug if partner else "-",
+        key_prefix or "-",
+        operation or "-",
+        method,
+        path,
+        status_code,
+        duration_ms,
+    )
+    return ApiRequestLog.objects.create(
+        partner=partner,
+        key_prefix=key_prefix,
+        method=method,
+        path=path[:300],
+        operation=operation[:200],
+        status_code=status_code,
+        duration_ms=duration_ms,
+    )
+
+
+def rejected_submission_record(
+    *,
+    partner: Partner,
+    endpoint: str,
+    status_code: int,
+    errors: dict | list | None,
+    body: bytes,
+    content_type: str = "",
+) -> RejectedSubmission:
+    """Keep a refused partner write for support, its body cut at the API size limit."""
+    limit = settings.RELEVE_API_MAX_BODY_BYTES
+    return RejectedSubmission.objects.create(
+        partner=partner,
+        endpoint=endpoint[:300],
+        status_code=status_code,
+        errors=errors or {},
+        content_type=content_type[:200],
+        body=body[:limit].decode("utf-8", errors="replace"),
+        body_truncated=len(body) > limit,
+    )
+
+
+def rejected_submissions_purge(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RELEVE_API_REJECTED_RETENTION_DAYS)
+    deleted, _details = RejectedSubmission.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- Idempotency -------------------------------------------------------------------------
+
+
+class IdempotencyOutcome(Enum):
+    PROCEED = "proceed"  # this request owns the key: run it
+    REPLAY = "replay"  # finished before with the same body: replay its response
+    MISMATCH = "mismatch"  # the key was used with another request
+    IN_PROGRESS = "in_progress"  # the first request with this key is still running
+
+
+def idempotency_claim(
+    *, partner: Partner, key: str, request_hash: str, now: datetime | None = None
+) -> tuple[IdempotencyOutcome, IdempotencyRecord | None]:
+    """Claim ``key`` for this request. The insert commits on its own (autocommit), so the
+    unique constraint makes exactly one of many concurrent requests the owner."""
+    now = now or timezone.now()
+    ttl = timedelta(seconds=settings.RELEVE_API_IDEMPOTENCY_TTL)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    partner=partner,
+                    key=key,
+                    request_hash=request_hash,
+                    created_at=now,
+                    locked_at=now,
+                    expires_at=now + ttl,
+                )
+            return IdempotencyOutcome.PROCEED, record
+        except IntegrityError:
+            pass
+        existing = IdempotencyRecord.objects.filter(partner=partner, key=key).first()
+        if existing is None:
+            continue
+        if existing.expires_at <= now:
+            IdempotencyRecord.objects.filter(pk=existing.pk, expires_at__lte=now).delete()
+            continue
+        if existing.request_hash != request_hash:
+            return IdempotencyOutcome.MISMATCH, existing
+        if existing.completed_at is not None:
+            return IdempotencyOutcome.REPLAY, existing
+        # The owner's work and its completion commit together (see api.idempotency): a
+        # lock older than the timeout belongs to a request that died, so nothing was kept.
+        stale = now - timedelta(seconds=settings.RELEVE_API_IDEMPOTENCY_LOCK_TIMEOUT)
+        taken = IdempotencyRecord.objects.filter(
+            pk=existing.pk, completed_at__isnull=True, locked_at__lt=stale
+        ).update(locked_at=now)
+        if taken:
+            return IdempotencyOutcome.PROCEED, existing
+        return IdempotencyOutcome.IN_PROGRESS, existing
+    return IdempotencyOutcome.IN_PROGRESS, None
+
+
+def idempotency_complete(
+    *, record: IdempotencyRecord, status_code: int, body, headers: dict[str, str]
+) -> None:
+    record.completed_at = timezone.now()
+    record.response_status = status_code
+    record.response_body = body
+    record.response_headers = headers
+    record.save(
+        update_fields=["completed_at", "response_status", "response_body", "response_headers"]
+    )
+
+
+def idempotency_release(*, record: IdempotencyRecord) -> None:
+    """Forget a key whose request failed, so that the partner may retry it."""
+    IdempotencyRecord.objects.filter(pk=record.pk, completed_at__isnull=True).delete()
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    deleted, _details = IdempotencyRecord.objects.filter(
+        expires_at__lte=now or timezone.now()
+    ).delete()
+    return deleted
+
+
+# --- Webhooks ----------------------------------------------------------------------------
+
+
+def webhook_secret_generate() -> str:
+    return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+@transaction.atomic
+def webhook_endpoint_register(*, partner: Partner, url: str) -> WebhookEndpoint:
+    """Register (or replace) the partner's webhook URL with a new secret, returned once."""
+    urls.webhook_url_validate(url)
+    endpoint = WebhookEndpoint.objects.select_for_update().filter(partner=partner).first()
+    if endpoint is None:
+        endpoint = WebhookEndpoint(partner=partner)
+    endpoint.url = url
+    endpoint.secret = webhook_secret_generate()
+    endpoint.active = True
+    endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_remove(*, partner: Partner) -> bool:
+    deleted, _details = WebhookEndpoint.objects.filter(partner=partner).delete()
+    return bool(deleted)
+
+
+def webhook_enqueue(*, partner: Partner, event: str, payload: dict) -> WebhookDelivery | None:
+    """Write the event to the outbox; delivered later by ``deliver_webhooks``.
+
+    Must run inside the caller's transaction (the change and its event commit together or
+    not at all). ``payload`` is merged into the body after ``"event"``; ``occurred_at`` is
+    added when missing. Returns None when the partner has no active endpoint.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("webhook_enqueue must be called inside the caller's transaction")
+    endpoint = WebhookEndpoint.objects.filter(partner=partner, active=True).first()
+    if endpoint is None:
+        return None
+    now = timezone.now()
+    document = {"event": event, **payload}
+    document.setdefault("occurred_at", now.isoformat())
+    body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return WebhookDelivery.objects.create(
+        event_id=uuid.uuid4(),
+        endpoint=endpoint,
+        event_type=event,
+        payload=json.loads(body),
+        body=body,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def webhook_deliver(*, delivery: WebhookDelivery, now: datetime | None = None) -> bool:
+    """One attempt: sign and POST the stored body, then schedule a retry or give up."""
+    now = now or timezone.now()
+    endpoint = delivery.endpoint
+    delivery.attempts += 1
+    try:
+        status = transport.post_signed(
+            url=endpoint.url,
+            body=delivery.body.encode(),
+            secret=endpoint.secret,
+            event_id=str(delivery.event_id),
+            event_type=delivery.event_type,
+        )
+        error = "" if 200 <= status < 300 else f"HTTP {status}"
+    except (urls.WebhookUrlRefused, OSError, ValueError, http.client.HTTPException) as exc:
+        status, error = None, f"{type(exc).__name__}: {exc}"[:1000]
+    delivery.last_status = status
+    delivery.last_error = error
+    if not error:
+        delivery.status = WebhookDeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    else:
+        schedule = settings.RELEVE_WEBHOOK_RETRY_SCHEDULE
+        if delivery.attempts > len(schedule):
+            delivery.status = WebhookDeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+            webhook_logger.warning(
+                "webhook %s to partner %s failed for good after %s attempts: %s",
+                delivery.event_id,
+                endpoint.partner_id,
+                delivery.attempts,
+                error,
+            )
+        else:
+            delivery.next_attempt_at = now + timedelta(seconds=schedule[delivery.attempts - 1])
+    delivery.save()
+    return not error
+
+
+def webhook_deliver_due(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Deliver due outbox rows, one locked row at a time; several workers may run
+    (``skip_locked`` on PostgreSQL). Returns the number of attempts made."""
+    from api.selectors import webhook_deliveries_due
+
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            delivery = (
+                webhook_deliveries_due(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .first()
+            )
+            if delivery is None:
+                break
+            webhook_deliver(delivery=delivery, now=now)
+        done += 1
+    return done
+
+
+def webhook_delivery_retry_now(*, delivery: WebhookDelivery) -> None:
+    """Admin action: put a failed or pending delivery back at the head of the queue."""
+    delivery.status = WebhookDeliveryStatus.PENDING
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "next_attempt_at"])
