@@ -1,5 +1,7 @@
 """Fixtures for the API tests: partners with keys, clients carrying credentials."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -41,7 +43,7 @@ def partner_client(api_client, partner_key):
 def assert_problem(response, status: int, slug: str | None = None) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
-    body = response.json()
+    body = json.loads(response.content)
     assert body["status"] == status
     assert body["title"] and body["detail"] and body["type"]
     if slug:

@@ -1,0 +1,182 @@
+"""Idempotency-Key: replay, mismatch (422), in progress (409), expiry, concurrency."""
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from api import services
+from api.models import IdempotencyRecord
+from tests.api import urls as test_urls
+from tests.api.conftest import assert_problem
+
+ECHO = "/api/test/echo/"
+BODY = {"company": {"name": "Scop Test", "siren": "123456789"}, "contact": {"first_name": "Léa"}}
+
+pytestmark = pytest.mark.urls("tests.api.urls")
+
+
+@pytest.fixture(autouse=True)
+def _reset_executions():
+    test_urls.executions.clear()
+
+
+def post(client, body=BODY, key="key-1", **extra):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    return client.post(ECHO, json.dumps(body), content_type="application/json", **headers, **extra)
+
+
+@pytest.mark.django_db
+def test_same_key_same_body_replays_the_first_response(partner_client):
+    first = post(partner_client)
+    second = post(partner_client)
+    assert first.status_code == second.status_code == 201
+    assert first.content == second.content
+    assert second["Location"] == first["Location"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert len(test_urls.executions) == 1
+    assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_without_a_key_every_request_runs(partner_client):
+    post(partner_client, key=None)
+    post(partner_client, key=None)
+    assert len(test_urls.executions) == 2
+    assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_same_key_other_body_is_422(partner_client):
+    post(partner_client)
+    other = {**BODY, "contact": {"first_name": "Noé"}}
+    assert_problem(post(partner_client, other), 422, "idempotency-key-reused")
+    assert len(test_urls.executions) == 1
+
+
+@pytest.mark.django_db
+def test_key_still_in_progress_is_409(partner_client, partner):
+    first = post(partner_client, key="k-progress")
+    assert first.status_code == 201
+    IdempotencyRecord.objects.filter(key="k-progress").update(
+        completed_at=None, locked_at=timezone.now()
+    )
+    response = post(partner_client, key="k-progress")
+    assert_problem(response, 409, "idempotency-key-in-use")
+    assert response["Retry-After"]
+
+
+@pytest.mark.django_db
+def test_abandoned_claim_is_taken_over_after_the_lock_timeout(partner_client, settings):
+    post(partner_client, key="k-dead")
+    IdempotencyRecord.objects.filter(key="k-dead").update(
+        completed_at=None, locked_at=timezone.now() - timedelta(seconds=301)
+    )
+    assert post(partner_client, key="k-dead").status_code == 201
+    assert len(test_urls.executions) == 2
+
+
+@pytest.mark.django_db
+def test_keys_expire_after_24_hours(partner_client):
+    post(partner_client)
+    IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = post(partner_client)
+    assert response.status_code == 201 and not response.has_header("Idempotent-Replayed")
+    assert len(test_urls.executions) == 2
+    assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_per_partner(partner_client, api_client):
+    from tests.factories import PartnerFactory
+
+    post(partner_client)
+    _k, other_plain = services.partner_key_create(partner=PartnerFactory())
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {other_plain}")
+    response = post(api_client)
+    assert response.status_code == 201 and not response.has_header("Idempotent-Replayed")
+    assert len(test_urls.executions) == 2
+
+
+@pytest.mark.django_db
+def test_failed_request_releases_the_key(partner_client):
+    invalid = {"company": {}, "contact": {}}
+    assert_problem(post(partner_client, invalid), 400)
+    assert not IdempotencyRecord.objects.exists()
+    # The partner fixes the body and retries with the same key.
+    assert post(partner_client).status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["", "x" * 256])
+def test_invalid_key_is_400(partner_client, key):
+    body = assert_problem(post(partner_client, key=key), 400, "validation-error")
+    assert "Idempotency-Key" in body["errors"]
+
+
+@pytest.mark.django_db
+def test_key_of_255_characters_is_accepted(partner_client):
+    assert post(partner_client, key="k" * 255).status_code == 201
+
+
+@pytest.mark.django_db
+def test_webhook_registration_is_idempotent(partner_client, settings):
+    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
+    body = {"url": "http://127.0.0.1:9/hook"}
+    first = partner_client.post("/api/v1/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="w1")
+    again = partner_client.post("/api/v1/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="w1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["secret"] == again.json()["secret"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_identical_requests_make_one_record(
+    requires_postgresql, live_server, partner_key
+):
+    barrier = threading.Barrier(20)
+    results: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+    payload = json.dumps(BODY).encode()
+
+    def send():
+        request = urllib.request.Request(
+            live_server.url + ECHO,
+            data=payload,
+            method="POST",
+            headers={
+                "Authorization": f"Api-Key {partner_key}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": "concurrent-1",
+                "X-Test-Delay": "0.5",
+            },
+        )
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                outcome = (response.status, response.read())
+        except urllib.error.HTTPError as error:
+            outcome = (error.code, error.read())
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(status for status, _ in results)
+    assert len(results) == 20
+    assert set(statuses) <= {201, 409}, statuses
+    assert test_urls.executions == ["banque-alpha"]
+    assert IdempotencyRecord.objects.count() == 1
+    created = {body for status, body in results if status == 201}
+    assert len(created) == 1  # the owner's answer, and identical replays if any
+    for status, body in results:
+        if status == 409:
+            assert json.loads(body)["type"] == "/api/v1/problems/idempotency-key-in-use/"
