@@ -1,0 +1,484 @@
+"""Demo cases: about 2,000 over five years, with histories that follow the workflow.
+
+Shapes follow DOMAIN.md: kinds 58 % creations, 19 % healthy takeovers, 16 % conversions,
+7 % takeovers in difficulty; active durations (on hold excluded) of 6–18 months for a
+takeover, weeks to ~4 months for a takeover in difficulty, 6–12 months for a Scop creation
+and 12–18 for a Scic. About a third of the cases are abandoned (with a reason), some leads
+are not retained, some cases pause on hold, a few abandoned ones are reopened by the
+director; recent cases are still open in every stage.
+
+Histories are written in bulk (running the service 15,000 times would dominate ``make run``),
+built as a walk through ``workflow.TRANSITIONS``: replaying any case's rows gives its stage,
+and each case holds the data the guards of the transitions it went through ask for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from crm.demo import demo_organisation
+from crm.demo_framework import DemoContext
+from crm.models import CooperativeType, LegalForm, Organisation, RegionalUnionDepartement
+from crm.territories import coverage_on
+from transmission.choices import (
+    AbandonReason,
+    ActivityKind,
+    CaseKind,
+    CaseSource,
+    DeclineReason,
+    Stage,
+    TargetForm,
+)
+from transmission.models import Activity, Case, CaseReferenceCounter, StageChange
+from transmission.services import format_reference
+from transmission.workflow import TRANSITIONS
+
+KIND_SHARES = {
+    CaseKind.CREATION: 58,
+    CaseKind.TAKEOVER: 19,
+    CaseKind.CONVERSION: 16,
+    CaseKind.TAKEOVER_DISTRESS: 7,
+}
+# Active days from the first signal to registration, by kind (and Scic for creations).
+DURATION_DAYS = {
+    CaseKind.TAKEOVER: (183, 548),
+    CaseKind.TAKEOVER_DISTRESS: (21, 122),
+    CaseKind.CREATION: (183, 365),
+    "creation_scic": (365, 548),
+    CaseKind.CONVERSION: (183, 456),
+}
+# Share of the active duration spent in each stage on the way to registration.
+STAGE_WEIGHTS = {
+    Stage.LEAD: 0.05,
+    Stage.QUALIFICATION: 0.15,
+    Stage.FEASIBILITY: 0.25,
+    Stage.STRUCTURING: 0.25,
+    Stage.FINANCING: 0.20,
+    Stage.CLOSING: 0.10,
+}
+FORWARD = [
+    (Stage.LEAD, "qualify"),
+    (Stage.QUALIFICATION, "start_feasibility"),
+    (Stage.FEASIBILITY, "start_structuring"),
+    (Stage.STRUCTURING, "start_financing"),
+    (Stage.FINANCING, "start_closing"),
+    (Stage.CLOSING, "incorporate"),
+]
+SCIC_SHARE = {
+    CaseKind.CREATION: 0.46,
+    CaseKind.CONVERSION: 0.55,
+    CaseKind.TAKEOVER: 0.08,
+    CaseKind.TAKEOVER_DISTRESS: 0.05,
+}
+DECLINE_SHARE = 0.08
+ABANDON_SHARE = 0.30
+HOLD_SHARE = 0.15
+REOPEN_SHARE = 0.10
+# Where abandoned cases stop (earlier stages lose more).
+ABANDON_STAGE_WEIGHTS = [0.15, 0.25, 0.25, 0.15, 0.15, 0.05]
+ABANDON_REASON_WEIGHTS = {
+    AbandonReason.OWNER_WITHDREW: 14,
+    AbandonReason.SOLD_TO_THIRD_PARTY: 12,
+    AbandonReason.NO_LEADER: 12,
+    AbandonReason.PRICE_GAP: 10,
+    AbandonReason.NOT_VIABLE: 20,
+    AbandonReason.FINANCING_REFUSED: 10,
+    AbandonReason.EMPLOYEES_UNWILLING: 12,
+    AbandonReason.OTHER: 10,
+}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--cases", type=int, default=2000, help="cases to create over the years (default 2000)"
+    )
+    parser.add_argument(
+        "--case-years", type=int, default=5, help="years of case history (default 5)"
+    )
+
+
+@dataclass
+class Event:
+    transition: str
+    source: str
+    target: str
+    on: datetime.date
+    by_director: bool = False
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    """One simulated case: its events (possibly beyond today) and the data they carry."""
+
+    kind: str
+    scic: bool
+    created_on: datetime.date
+    events: list[Event] = field(default_factory=list)
+    abandon_reason: str = ""
+    abandon_comment: str = ""
+    decline_reason: str = ""
+    hold_review_on: datetime.date | None = None
+    # When the past rows happened: the creation, then each past event (strictly increasing).
+    moments: list[datetime.datetime] = field(default_factory=list)
+
+
+def seed(ctx: DemoContext) -> None:
+    total = ctx.options.get("cases", 2000)
+    if not total:
+        return
+    years = ctx.options.get("case_years", 5)
+    ur_of = dict(
+        RegionalUnionDepartement.objects.filter(coverage_on(ctx.today)).values_list(
+            "departement_id", "regional_union_id"
+        )
+    )
+    ur_codes = dict(
+        RegionalUnionDepartement.objects.filter(coverage_on(ctx.today)).values_list(
+            "regional_union_id", "regional_union__code"
+        )
+    )
+    officers = ctx.shared["officers_by_ur"]
+    directors = ctx.shared["directors_by_ur"]
+    partners = ctx.shared.get("partners", [])
+    kinds, weights = zip(*KIND_SHARES.items(), strict=True)
+
+    plans = []
+    for _ in range(total):
+        kind = ctx.rng.choices(kinds, weights)[0]
+        created_on = ctx.today - datetime.timedelta(days=ctx.rng.randint(0, 365 * years - 1))
+        plans.append(_plan(ctx, kind, created_on))
+    plans.sort(key=lambda plan: plan.created_on)
+
+    organisations = []
+    for plan in plans:
+        organisation = demo_organisation(
+            ctx, cooperative=False, with_siren=plan.kind != CaseKind.CREATION
+        )
+        if plan.kind == CaseKind.CONVERSION:
+            organisation.legal_form = ctx.rng.choice(
+                [LegalForm.ASSOCIATION, LegalForm.ASSOCIATION, LegalForm.COOPERATIVE_OTHER]
+            )
+        organisations.append(organisation)
+
+    cases, numbers = [], defaultdict(int)
+    for plan, organisation in zip(plans, organisations, strict=True):
+        ur_id = ur_of[organisation.departement_id]
+        numbers[(ur_id, plan.created_on.year)] += 1
+        cases.append(
+            _case(
+                ctx,
+                plan,
+                organisation,
+                ur_id,
+                format_reference(
+                    ur_codes[ur_id], plan.created_on.year, numbers[(ur_id, plan.created_on.year)]
+                ),
+                ctx.rng.choice(officers[ur_id]),
+                partners,
+            )
+        )
+    Organisation.objects.bulk_create(organisations)
+    for case, organisation in zip(cases, organisations, strict=True):
+        case.organisation = organisation
+    Case.objects.bulk_create(cases)
+    # Counters outlive wiped demo cases (they belong to the UR): overwrite them.
+    CaseReferenceCounter.objects.bulk_create(
+        [
+            CaseReferenceCounter(regional_union_id=ur_id, year=year, last_number=number)
+            for (ur_id, year), number in numbers.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["regional_union", "year"],
+        update_fields=["last_number"],
+    )
+    changes, activities = [], []
+    for plan, case in zip(plans, cases, strict=True):
+        officer, director = case.assigned_officer, directors[case.regional_union_id]
+        changes.append(
+            StageChange(
+                case=case,
+                transition="create",
+                source_stage="",
+                target_stage=Stage.LEAD,
+                by=officer,
+                at=plan.moments[0],
+            )
+        )
+        for event, at in zip(_past(plan, ctx.today), plan.moments[1:], strict=True):
+            changes.append(
+                StageChange(
+                    case=case,
+                    transition=event.transition,
+                    source_stage=event.source,
+                    target_stage=event.target,
+                    by=director if event.by_director else officer,
+                    at=at,
+                    data=event.data,
+                )
+            )
+        activities += _activities(ctx, plan, case)
+    StageChange.objects.bulk_create(changes, batch_size=2000)
+    Activity.objects.bulk_create(activities, batch_size=2000)
+
+
+def _moment(ctx: DemoContext, day: datetime.date) -> datetime.datetime:
+    hour, minute = ctx.rng.randint(8, 18), ctx.rng.randint(0, 59)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _past(plan: Plan, today: datetime.date) -> list[Event]:
+    return [event for event in plan.events if event.on <= today]
+
+
+def _plan(ctx: DemoContext, kind: str, created_on: datetime.date) -> Plan:
+    """Walk the workflow from ``lead``: forward steps, maybe a pause, maybe an end."""
+    rng = ctx.rng
+    scic = rng.random() < SCIC_SHARE[kind]
+    plan = Plan(kind=kind, scic=scic, created_on=created_on)
+    low, high = DURATION_DAYS["creation_scic" if kind == CaseKind.CREATION and scic else kind]
+    active_days = rng.uniform(low, high)
+    path = list(FORWARD)
+    if kind == CaseKind.TAKEOVER_DISTRESS and rng.random() < 0.7:
+        # Courts give weeks: the diagnostic is skipped, straight to structuring.
+        path = [
+            (Stage.LEAD, "qualify"),
+            (Stage.QUALIFICATION, "start_structuring"),
+            *FORWARD[3:],
+        ]
+    # Days in each stage, jittered, then scaled so that they add up to the active duration.
+    raw = [STAGE_WEIGHTS[stage] * rng.uniform(0.7, 1.3) for stage, _ in path]
+    stays = [max(1, round(active_days * weight / sum(raw))) for weight in raw]
+
+    ending, end_index = "incorporate", len(path) - 1
+    draw = rng.random()
+    if draw < DECLINE_SHARE:
+        ending, end_index = "decline", rng.choice([0, 0, 1])
+    elif draw < DECLINE_SHARE + ABANDON_SHARE:
+        ending = "abandon"
+        end_index = rng.choices(range(len(path)), ABANDON_STAGE_WEIGHTS[: len(path)])[0]
+    hold_index = rng.randrange(end_index + 1) if rng.random() < HOLD_SHARE else None
+    reopened = ending == "abandon" and rng.random() < REOPEN_SHARE
+
+    day = created_on
+    index = 0
+    while index < len(path):
+        stage, transition = path[index]
+        stay = stays[index]
+        if index == hold_index:
+            before = rng.randint(0, stay - 1) if stay > 1 else 0
+            paused_on = day + datetime.timedelta(days=before)
+            review_on = paused_on + datetime.timedelta(days=rng.randint(45, 120))
+            plan.events.append(
+                Event("put_on_hold", stage, Stage.ON_HOLD, paused_on, data={"review_on": review_on})
+            )
+            plan.hold_review_on = review_on
+            resumed_on = paused_on + datetime.timedelta(days=rng.randint(30, 180))
+            plan.events.append(Event("resume", Stage.ON_HOLD, stage, resumed_on))
+            # The clock restarts at resumption; the stage keeps its remaining days.
+            day = resumed_on - datetime.timedelta(days=before)
+            hold_index = None
+            continue
+        if index == end_index and ending in ("decline", "abandon"):
+            end_on = max(
+                day + datetime.timedelta(days=rng.randint(1, stay)),
+                (plan.events[-1].on if plan.events else day) + datetime.timedelta(days=1),
+            )
+            if ending == "decline":
+                plan.decline_reason = rng.choice(list(DeclineReason))
+                plan.events.append(
+                    Event(
+                        "decline",
+                        stage,
+                        Stage.DECLINED,
+                        end_on,
+                        data={"decline_reason": plan.decline_reason},
+                    )
+                )
+                return plan
+            plan.abandon_reason = _abandon_reason(ctx, kind)
+            if plan.abandon_reason == AbandonReason.OTHER:
+                plan.abandon_comment = "Projet mis de côté par les porteurs (démo)."
+            plan.events.append(
+                Event(
+                    "abandon",
+                    stage,
+                    Stage.ABANDONED,
+                    end_on,
+                    data={"abandon_reason": plan.abandon_reason},
+                )
+            )
+            if not reopened:
+                return plan
+            reopened, ending = False, "incorporate"
+            day = end_on + datetime.timedelta(days=rng.randint(30, 200))
+            plan.events.append(Event("reopen", Stage.ABANDONED, stage, day, by_director=True))
+            end_index = len(path) - 1
+            continue
+        day += datetime.timedelta(days=stay)
+        spec = TRANSITIONS[transition]
+        plan.events.append(Event(transition, stage, spec.target, day))
+        index += 1
+    return plan
+
+
+def _abandon_reason(ctx: DemoContext, kind: str) -> str:
+    reasons, weights = zip(*ABANDON_REASON_WEIGHTS.items(), strict=True)
+    if kind == CaseKind.TAKEOVER_DISTRESS and ctx.rng.random() < 0.4:
+        return AbandonReason.COURT_CHOSE_OTHER_BID
+    return ctx.rng.choices(reasons, weights)[0]
+
+
+def _case(ctx, plan: Plan, organisation, ur_id, reference, officer, partners) -> Case:
+    """The case as it stands today, holding the data its past transitions required."""
+    rng = ctx.rng
+    past = _past(plan, ctx.today)
+    stage = past[-1].target if past else Stage.LEAD
+    plan.moments = [_moment(ctx, plan.created_on)]
+    for event in past:
+        # Same-day events keep their order: replaying the history must give the stage.
+        at = max(_moment(ctx, event.on), plan.moments[-1] + datetime.timedelta(minutes=1))
+        plan.moments.append(at)
+    done = {event.transition for event in past}
+    on = {event.transition: event.on for event in past}
+    takeover = plan.kind in (CaseKind.TAKEOVER, CaseKind.TAKEOVER_DISTRESS)
+    jobs = ctx.lognormal_int(5, 1.2, 2, 300) if takeover else rng.randint(2, 12)
+    source = rng.choices(list(CaseSource), [35, 10, 50, 5])[0]
+    local_partners = [p for p in partners if p.regional_union_id in (None, ur_id)]
+    case = Case(
+        reference=reference,
+        kind=plan.kind,
+        stage=stage,
+        regional_union_id=ur_id,
+        assigned_officer=officer,
+        source=source,
+        source_partner=rng.choice(local_partners)
+        if source == CaseSource.PARTNER and local_partners
+        else None,
+        jobs_at_stake=jobs if rng.random() < 0.5 else None,
+        created_at=plan.moments[0],
+        stage_changed_at=plan.moments[-1],
+        version=len(past),
+    )
+    if "start_structuring" in done or "start_feasibility" in done:
+        case.jobs_at_stake = jobs
+    if plan.kind == CaseKind.TAKEOVER and "start_structuring" in done:
+        case.valuation = Decimal(jobs * rng.randint(20, 60) * 1000)
+        case.owner_agreement_on = on["start_structuring"] - datetime.timedelta(
+            days=rng.randint(5, 40)
+        )
+    if plan.kind == CaseKind.TAKEOVER_DISTRESS:
+        last = plan.events[-1].on if plan.events else plan.created_on
+        case.court_offer_deadline = last - datetime.timedelta(days=rng.randint(0, 20))
+        if "start_structuring" not in done and stage not in (Stage.DECLINED, Stage.ABANDONED):
+            case.court_offer_deadline = None if rng.random() < 0.3 else case.court_offer_deadline
+        if "start_structuring" in done:
+            case.court_offer_deadline = max(case.court_offer_deadline, on["start_structuring"])
+    if "start_financing" in done:
+        form = _target_form(ctx, plan)
+        case.target_form = form
+        if plan.kind == CaseKind.CREATION:
+            if plan.scic:
+                case.member_categories = rng.randint(3, 5)
+            else:
+                case.founding_members = rng.randint(2, 9)
+    if plan.kind == CaseKind.TAKEOVER and "start_closing" in done:
+        # Mostly two months' notice or more; a few short ones feed the alert.
+        notice = rng.randint(61, 120) if rng.random() < 0.9 else rng.randint(20, 55)
+        signing = plan.events[-1].on if plan.events[-1].transition == "incorporate" else None
+        anchor = signing or on["start_closing"] + datetime.timedelta(days=30)
+        case.employees_informed_on = min(
+            anchor - datetime.timedelta(days=notice), on["start_closing"]
+        )
+        case.signing_on = anchor
+    if "incorporate" in done:
+        registered = on["incorporate"]
+        case.registered_on = registered
+        case.jobs_at_incorporation = max(2, round(jobs * rng.uniform(0.6, 1.1)))
+        if plan.kind in (CaseKind.CREATION, CaseKind.CONVERSION) and rng.random() < 0.5:
+            case.general_meeting_on = registered - datetime.timedelta(days=rng.randint(10, 40))
+        form = TargetForm(case.target_form)
+        if not organisation.siren:
+            organisation.siren = ctx.next_siren()
+        case.cooperative_siren = organisation.siren
+        organisation.cooperative_type = (
+            CooperativeType.SCIC if form.is_scic else CooperativeType.SCOP
+        )
+        organisation.legal_form = form.legal_form or organisation.legal_form
+        organisation.cooperative_since = registered
+    if stage == Stage.ABANDONED:
+        case.abandon_reason, case.abandon_comment = plan.abandon_reason, plan.abandon_comment
+        case.previous_stage = past[-1].source
+    if stage == Stage.DECLINED:
+        case.decline_reason = plan.decline_reason
+    if stage == Stage.ON_HOLD:
+        case.review_on = plan.hold_review_on
+        case.previous_stage = past[-1].source
+    if stage not in (Stage.INCORPORATED, Stage.ABANDONED, Stage.DECLINED):
+        # Open cases carry a next action; some are overdue, as in real life.
+        case.next_action = rng.choice(
+            [
+                "Rappeler le cédant",
+                "Envoyer le modèle de statuts",
+                "Préparer le comité d'engagement",
+                "Réunion d'information des salariés",
+                "Relancer l'expert-comptable",
+            ]
+        )
+        case.next_action_on = ctx.today + datetime.timedelta(days=rng.randint(-20, 30))
+    return case
+
+
+def _target_form(ctx: DemoContext, plan: Plan) -> str:
+    if plan.scic:
+        return ctx.rng.choices(
+            [TargetForm.SCIC_SAS, TargetForm.SCIC_SARL, TargetForm.SCIC_SA], [70, 25, 5]
+        )[0]
+    return ctx.rng.choices(
+        [TargetForm.SCOP_SARL, TargetForm.SCOP_SAS, TargetForm.SCOP_SA, TargetForm.SCOP_AMORCAGE],
+        [50, 35, 5, 10],
+    )[0]
+
+
+def _activities(ctx: DemoContext, plan: Plan, case: Case) -> list[Activity]:
+    rng = ctx.rng
+    last = _past(plan, ctx.today)
+    end = last[-1].on if last else plan.created_on
+    span = max(1, (end - plan.created_on).days)
+    activities = []
+    for _ in range(rng.randint(0, 3)):
+        kind = rng.choice([ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.NOTE])
+        activities.append(
+            Activity(
+                case=case,
+                kind=kind,
+                subject={
+                    ActivityKind.CALL: "Point téléphonique",
+                    ActivityKind.MEETING: "Rendez-vous sur site",
+                    ActivityKind.NOTE: "Compte rendu",
+                }[kind],
+                happened_on=plan.created_on + datetime.timedelta(days=rng.randint(0, span)),
+                assignee=case.assigned_officer,
+                created_by=case.assigned_officer,
+                minutes_spent=rng.choice([15, 30, 45, 60, 90, 120]),
+                created_at=_moment(ctx, plan.created_on),
+            )
+        )
+    if case.next_action_on:
+        activities.append(
+            Activity(
+                case=case,
+                kind=ActivityKind.TASK,
+                subject=case.next_action,
+                due_on=case.next_action_on,
+                assignee=case.assigned_officer,
+                created_by=case.assigned_officer,
+                created_at=_moment(ctx, end),
+            )
+        )
+    return activities
