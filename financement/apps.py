@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FinancementConfig(AppConfig):
     name = "financement"
     verbose_name = _("Financing")
+
+    def ready(self):
+        # The case workflow asks this gate whether a case may enter or leave ``financing``.
+        from financement.gate import FinancingPlanGate
+        from transmission.financing_gate import set_financing_gate
+
+        set_financing_gate(FinancingPlanGate())

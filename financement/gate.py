@@ -1,0 +1,62 @@
+"""The financing gate of the case workflow (transmission.financing_gate.FinancingGate).
+
+Entering ``financing`` needs a plan with at least one resource line still in play (a guarantee
+is not a resource; a declined or withdrawn line no longer is). Leaving it needs the plan
+balanced: committed resources ≥ needs, and needs entered. A regional director may override
+the exit rule with a reason: transmission handles that (workflow.guard_start_closing) and
+records the overridden reasons in the stage history.
+
+The gate reads the database as it stands inside ``case_transition``'s transaction (the case
+row is locked there); one or two small queries per check.
+"""
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from financement.choices import LIVE_STATUSES
+from financement.models import FinancingLine, FinancingPlan
+from financement.selectors import RESOURCE, _line_sums
+
+
+def _euros(value) -> str:
+    return number_format(value, 2, force_grouping=True)
+
+
+class FinancingPlanGate:
+    def reasons_blocking_entry(self, case) -> list[str]:
+        plan = FinancingPlan.objects.filter(case_id=case.pk).first()
+        if plan is None:
+            return [_("The case has no financing plan.")]
+        has_resource = FinancingLine.objects.filter(
+            RESOURCE, plan=plan, status__in=LIVE_STATUSES
+        ).exists()
+        if not has_resource:
+            return [
+                _(
+                    "The financing plan has no resource line (a guarantee is not a resource; "
+                    "declined or withdrawn lines do not count)."
+                )
+            ]
+        return []
+
+    def reasons_blocking_exit(self, case) -> list[str]:
+        plan = FinancingPlan.objects.filter(case_id=case.pk).first()
+        if plan is None:
+            return [_("The case has no financing plan.")]
+        needs = plan.total_needs
+        if needs <= 0:
+            return [_("The needs of the financing plan are not entered.")]
+        committed = FinancingLine.objects.filter(plan=plan).aggregate(**_line_sums())["committed"]
+        if committed < needs:
+            return [
+                _(
+                    "The financing plan is not balanced: %(committed)s € committed for "
+                    "%(needs)s € of needs (%(gap)s € missing)."
+                )
+                % {
+                    "committed": _euros(committed),
+                    "needs": _euros(needs),
+                    "gap": _euros(needs - committed),
+                }
+            ]
+        return []

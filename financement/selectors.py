@@ -1,0 +1,342 @@
+"""Reads on financing, scoped to the user's territory, with figures computed in the database.
+
+Definitions (PRODUCT.md §3, DOMAIN.md):
+- needs = price or investment + working capital + other needs;
+- committed resources = the committed amounts of the lines that are not guarantees (a line
+  carries a committed amount from its approval on: approved, disbursed, repaid, written off);
+- gap = needs − committed resources (positive: money still missing);
+- movement-tool share = committed by the movement's tools ÷ committed resources;
+- leverage = committed resources ÷ committed by the movement's tools (None when the movement
+  commits nothing).
+
+The year of a figure is the year of the line's decision date: money counts in the year it was
+committed, as the tools report their activity. Needs have no date: they are given per plan
+and per UR, not per year. Ratios are computed from the sums the database returns (a handful
+of numbers per group); no row is ever looped over in Python.
+
+Board members read the aggregate selectors over the whole country (numbers only, never a
+case); row-level selectors follow ``crm.scoping`` and give them nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from crm import scoping
+from crm.roles import AGGREGATE_ONLY_ROLES
+from crm.scoping import scope_queryset
+from financement.choices import COMMITTED_STATUSES, InstrumentFamily, LineStatus
+from financement.models import (
+    CommitteeSession,
+    FinancingLine,
+    FinancingPlan,
+    Instrument,
+    LineDecision,
+)
+from transmission.models import Case
+
+ZERO = Decimal("0.00")
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+RESOURCE = ~Q(family=InstrumentFamily.GUARANTEE)
+MOVEMENT_RESOURCE = RESOURCE & Q(is_movement_tool=True)
+
+
+@dataclass(frozen=True)
+class FinancingFigures:
+    needs: Decimal | None
+    committed: Decimal
+    movement_committed: Decimal
+    requested: Decimal = ZERO
+
+    @property
+    def gap(self) -> Decimal | None:
+        return None if self.needs is None else self.needs - self.committed
+
+    @property
+    def balanced(self) -> bool | None:
+        return None if self.needs is None else self.committed >= self.needs
+
+    @property
+    def movement_share(self) -> Decimal | None:
+        return self.movement_committed / self.committed if self.committed else None
+
+    @property
+    def leverage(self) -> Decimal | None:
+        return self.committed / self.movement_committed if self.movement_committed else None
+
+    def as_dict(self) -> dict:
+        return {
+            "needs": self.needs,
+            "committed": self.committed,
+            "movement_committed": self.movement_committed,
+            "requested": self.requested,
+            "gap": self.gap,
+            "movement_share": self.movement_share,
+            "leverage": self.leverage,
+        }
+
+
+def _sum(field: str, condition: Q) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=_MONEY)
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """``condition`` on lines, seen from a model that reaches lines through ``prefix``."""
+    if not prefix:
+        return condition
+    result = Q()
+    result.connector, result.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            result.children.append(_prefixed(child, prefix))
+        else:
+            result.children.append((f"{prefix}{child[0]}", child[1]))
+    return result
+
+
+def _line_sums(prefix: str = "") -> dict:
+    """Aggregates over lines: committed resources, committed by the movement, requested."""
+    live = Q(status__in=[LineStatus.PLANNED, LineStatus.REQUESTED]) & RESOURCE
+    return {
+        "committed": _sum(f"{prefix}amount_committed", _prefixed(RESOURCE, prefix)),
+        "movement_committed": _sum(
+            f"{prefix}amount_committed", _prefixed(MOVEMENT_RESOURCE, prefix)
+        ),
+        "pending": _sum(f"{prefix}amount_requested", _prefixed(live, prefix)),
+    }
+
+
+NEEDS = F("price_or_investment") + F("working_capital") + F("other_needs")
+
+
+# --- Row-level reads ----------------------------------------------------------------------------
+
+
+def instrument_list(*, active_only: bool = True) -> QuerySet[Instrument]:
+    instruments = Instrument.objects.all()
+    return instruments.filter(active=True) if active_only else instruments
+
+
+def plan_list(*, user) -> QuerySet[FinancingPlan]:
+    return scope_queryset(
+        FinancingPlan.objects.select_related("case", "case__regional_union"), user
+    )
+
+
+def plan_for_case(*, user, case: Case) -> FinancingPlan:
+    """The plan of a case if the user may see it (``FinancingPlan.DoesNotExist`` otherwise)."""
+    return plan_list(user=user).get(case=case)
+
+
+def plan_lines(*, user, plan: FinancingPlan) -> QuerySet[FinancingLine]:
+    return scope_queryset(
+        FinancingLine.objects.filter(plan=plan).select_related(
+            "instrument", "committee_session", "secures__instrument"
+        ),
+        user,
+    )
+
+
+def line_get(*, user, pk: int) -> FinancingLine:
+    return scope_queryset(
+        FinancingLine.objects.select_related("plan__case", "instrument", "committee_session"),
+        user,
+    ).get(pk=pk)
+
+
+def line_decisions(*, user, line: FinancingLine) -> QuerySet[LineDecision]:
+    return scope_queryset(LineDecision.objects.filter(line=line), user).select_related("by")
+
+
+def committee_session_list(*, user) -> QuerySet[CommitteeSession]:
+    return scope_queryset(CommitteeSession.objects.select_related("regional_union"), user)
+
+
+def committee_agenda(*, user, session: CommitteeSession) -> QuerySet[FinancingLine]:
+    """Lines awaiting the committee's decision: requested movement-tool lines of its UR."""
+    return scope_queryset(
+        FinancingLine.objects.filter(
+            status=LineStatus.REQUESTED,
+            is_movement_tool=True,
+            plan__case__regional_union_id=session.regional_union_id,
+        ).select_related("plan__case__organisation", "instrument"),
+        user,
+    ).order_by("created_at", "id")
+
+
+def committee_session_lines(*, user, session: CommitteeSession) -> QuerySet[FinancingLine]:
+    """Lines decided in the session."""
+    return scope_queryset(
+        FinancingLine.objects.filter(committee_session=session).select_related(
+            "plan__case", "instrument"
+        ),
+        user,
+    )
+
+
+# --- Figures per plan ---------------------------------------------------------------------------
+
+
+def plans_with_figures(*, user) -> QuerySet[FinancingPlan]:
+    """The user's plans, each annotated with ``total_needs``, ``committed``,
+    ``movement_committed`` and ``pending`` (one query; ``figures_of(plan)`` gives the ratios).
+
+    Line sums are correlated subqueries rather than a join: joining lines would repeat the
+    plan's needs once per line.
+    """
+    annotations = {}
+    for name, expression in _line_sums().items():
+        subquery = (
+            FinancingLine.objects.filter(plan=OuterRef("pk"))
+            .order_by()
+            .values("plan")
+            .annotate(total=expression)
+            .values("total")
+        )
+        annotations[name] = Coalesce(Subquery(subquery), Value(ZERO), output_field=_MONEY)
+    return plan_list(user=user).annotate(
+        total_needs=ExpressionWrapper(NEEDS, output_field=_MONEY), **annotations
+    )
+
+
+def figures_of(plan: FinancingPlan) -> FinancingFigures:
+    """Figures of a plan from ``plans_with_figures``."""
+    return FinancingFigures(
+        needs=plan.total_needs,
+        committed=plan.committed,
+        movement_committed=plan.movement_committed,
+        requested=plan.pending,
+    )
+
+
+def plan_figures(*, user, plan: FinancingPlan) -> FinancingFigures:
+    """Figures of one plan (``FinancingPlan.DoesNotExist`` outside the user's territory)."""
+    return figures_of(plans_with_figures(user=user).get(pk=plan.pk))
+
+
+def leverage_for_case(*, user, case: Case) -> Decimal | None:
+    return plan_figures(user=user, plan=plan_for_case(user=user, case=case)).leverage
+
+
+# --- Aggregates (board members included: numbers only) -----------------------------------------
+
+
+def _aggregate_scope(queryset: QuerySet, user) -> QuerySet:
+    """Rows that feed an aggregate: the whole country for board members, else the territory."""
+    if scoping.user_role(user) in AGGREGATE_ONLY_ROLES and user.is_active:
+        return queryset
+    return scope_queryset(queryset, user)
+
+
+def _figures(row: dict, needs: Decimal | None) -> dict:
+    figures = FinancingFigures(
+        needs=needs,
+        committed=row["committed"],
+        movement_committed=row["movement_committed"],
+        requested=row["pending"],
+    )
+    return figures.as_dict()
+
+
+def financing_totals(*, user) -> dict:
+    """National (or territorial) totals: needs, committed, gap, share, leverage. Two queries."""
+    needs = _aggregate_scope(FinancingPlan.objects.all(), user).aggregate(
+        needs=Coalesce(Sum(NEEDS, output_field=_MONEY), Value(ZERO), output_field=_MONEY),
+        plans=Count("pk"),
+    )
+    sums = _aggregate_scope(FinancingLine.objects.all(), user).aggregate(**_line_sums())
+    return {"plans": needs["plans"], **_figures(sums, needs["needs"])}
+
+
+def financing_totals_by_ur(*, user) -> list[dict]:
+    """Per regional union (all years): plans, needs, committed, gap, share, leverage.
+
+    Two grouped queries (plans, lines) merged on the UR: constant whatever the number of plans.
+    """
+    needs_rows = (
+        _aggregate_scope(FinancingPlan.objects.all(), user)
+        .values(regional_union_id=F("case__regional_union"))
+        .annotate(
+            regional_union=F("case__regional_union__name"),
+            needs=Sum(NEEDS, output_field=_MONEY),
+            plans=Count("pk"),
+        )
+        .order_by("regional_union")
+    )
+    line_rows = {
+        row["regional_union_id"]: row
+        for row in _aggregate_scope(FinancingLine.objects.all(), user)
+        .values(regional_union_id=F("plan__case__regional_union"))
+        .annotate(**_line_sums())
+        .order_by()
+    }
+    empty = {"committed": ZERO, "movement_committed": ZERO, "pending": ZERO}
+    return [
+        {
+            "regional_union_id": row["regional_union_id"],
+            "regional_union": row["regional_union"],
+            "plans": row["plans"],
+            **_figures(line_rows.get(row["regional_union_id"], empty), row["needs"]),
+        }
+        for row in needs_rows
+    ]
+
+
+def _by_year(lines: QuerySet, *keys: str) -> list[dict]:
+    committed = Q(status__in=COMMITTED_STATUSES)
+    rows = (
+        lines.filter(decision_on__isnull=False)
+        .annotate(year=ExtractYear("decision_on"))
+        .values(*keys, "year")
+        .annotate(
+            committed=_sum("amount_committed", RESOURCE),
+            movement_committed=_sum("amount_committed", MOVEMENT_RESOURCE),
+            lines_committed=Count("pk", filter=committed & RESOURCE),
+            lines_declined=Count("pk", filter=Q(status=LineStatus.DECLINED) & RESOURCE),
+            plans=Count("plan", distinct=True),
+        )
+        .order_by(*keys, "year")
+    )
+    result = []
+    for row in rows:
+        figures = FinancingFigures(
+            needs=None,
+            committed=row["committed"],
+            movement_committed=row["movement_committed"],
+        )
+        result.append(
+            {
+                **row,
+                "movement_share": figures.movement_share,
+                "leverage": figures.leverage,
+            }
+        )
+    return result
+
+
+def financing_totals_by_year(*, user) -> list[dict]:
+    """Per decision year: committed, committed by the movement, share, leverage, lines, plans."""
+    return _by_year(_aggregate_scope(FinancingLine.objects.all(), user))
+
+
+def financing_totals_by_ur_year(*, user) -> list[dict]:
+    """Per regional union and decision year (one grouped query)."""
+    lines = _aggregate_scope(FinancingLine.objects.all(), user).annotate(
+        regional_union_id=F("plan__case__regional_union"),
+    )
+    return _by_year(lines, "regional_union_id")
