@@ -91,7 +91,7 @@ class FinancingFigures:
         }
 
 
-def _sum(field: str, condition: Q) -> Coalesce:
+def _sum(field: str, condition: Q | None = None) -> Coalesce:
     return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=_MONEY)
 
 
@@ -193,7 +193,7 @@ def committee_session_lines(*, user, session: CommitteeSession) -> QuerySet[Fina
 
 
 def plans_with_figures(*, user) -> QuerySet[FinancingPlan]:
-    """The user's plans, each annotated with ``total_needs``, ``committed``,
+    """The user's plans, each annotated with ``needs``, ``committed``,
     ``movement_committed`` and ``pending`` (one query; ``figures_of(plan)`` gives the ratios).
 
     Line sums are correlated subqueries rather than a join: joining lines would repeat the
@@ -210,14 +210,14 @@ def plans_with_figures(*, user) -> QuerySet[FinancingPlan]:
         )
         annotations[name] = Coalesce(Subquery(subquery), Value(ZERO), output_field=_MONEY)
     return plan_list(user=user).annotate(
-        total_needs=ExpressionWrapper(NEEDS, output_field=_MONEY), **annotations
+        needs=ExpressionWrapper(NEEDS, output_field=_MONEY), **annotations
     )
 
 
 def figures_of(plan: FinancingPlan) -> FinancingFigures:
     """Figures of a plan from ``plans_with_figures``."""
     return FinancingFigures(
-        needs=plan.total_needs,
+        needs=plan.needs,
         committed=plan.committed,
         movement_committed=plan.movement_committed,
         requested=plan.pending,
@@ -300,14 +300,14 @@ def financing_totals_by_ur(*, user) -> list[dict]:
 def _by_year(lines: QuerySet, *keys: str) -> list[dict]:
     committed = Q(status__in=COMMITTED_STATUSES)
     rows = (
-        lines.filter(decision_on__isnull=False)
+        lines.filter(RESOURCE, decision_on__isnull=False)
         .annotate(year=ExtractYear("decision_on"))
         .values(*keys, "year")
         .annotate(
-            committed=_sum("amount_committed", RESOURCE),
-            movement_committed=_sum("amount_committed", MOVEMENT_RESOURCE),
-            lines_committed=Count("pk", filter=committed & RESOURCE),
-            lines_declined=Count("pk", filter=Q(status=LineStatus.DECLINED) & RESOURCE),
+            committed=_sum("amount_committed"),
+            movement_committed=_sum("amount_committed", Q(is_movement_tool=True)),
+            lines_committed=Count("pk", filter=committed),
+            lines_declined=Count("pk", filter=Q(status=LineStatus.DECLINED)),
             plans=Count("plan", distinct=True),
         )
         .order_by(*keys, "year")

@@ -249,8 +249,10 @@ def committee_session_create(
 
 
 def _lock_line(line: FinancingLine) -> FinancingLine:
+    """The line and its case, locked: a case leaving ``financing`` (whose gate reads the lines
+    under the case lock) and a decision on one of its lines never interleave."""
     locked = (
-        FinancingLine.objects.select_for_update()
+        FinancingLine.objects.select_for_update(of=("self", "plan__case"))
         .select_related("plan__case", "committee_session", "secures")
         .get(pk=line.pk)
     )
