@@ -90,7 +90,8 @@ class ApiMiddleware:
     def _record(self, request, response, started):
         key = getattr(request, "auth", None)
         if not isinstance(key, PartnerApiKey):
-            key = self._partner_key_from_header(request) if response.status_code == 413 else None
+            # DRF did not run (unknown URL, body too large...) or refused the key.
+            key = self._partner_key_from_header(request) if response.status_code != 401 else None
         claimed_partner_key = key is not None or request.headers.get(
             "Authorization", ""
         ).startswith(API_KEY_KEYWORD)

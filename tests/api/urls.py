@@ -4,6 +4,7 @@ write, and a view that crashes. Used with ``@pytest.mark.urls("tests.api.urls")`
 import threading
 import time
 
+from django.contrib import admin
 from django.urls import include, path
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -63,6 +64,7 @@ class Boom(PartnerAPIView):
 
 
 urlpatterns = [
+    path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/test/staff/", StaffWhoAmI.as_view()),
     path("api/test/echo/", PartnerEcho.as_view()),
