@@ -5,7 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from api.problems import problem_type_view
-from api.views.docs import RedocView, SchemaView, SwaggerView
+from api.views.docs import SchemaView, SwaggerView
 from api.views.partner import PartnerProfileView, WebhookEndpointView
 
 app_name = "api"
@@ -15,7 +15,6 @@ router = SimpleRouter()
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("problems/<slug:slug>/", problem_type_view, name="problem-type"),
     path("partner/", PartnerProfileView.as_view(), name="partner-profile"),
     path("webhooks/", WebhookEndpointView.as_view(), name="webhook-endpoint"),

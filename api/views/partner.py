@@ -9,6 +9,7 @@ from api import selectors, services
 from api.authentication import partner_of
 from api.idempotency import idempotent
 from api.problems import Problem
+from api.schema import problem_responses
 from api.serializers.partner import (
     PartnerProfileSerializer,
     WebhookEndpointCreatedSerializer,
@@ -38,7 +39,7 @@ class PartnerProfileView(PartnerAPIView):
 class WebhookEndpointView(PartnerAPIView):
     @extend_schema(
         operation_id="webhook_retrieve",
-        responses={200: WebhookEndpointSerializer},
+        responses={200: WebhookEndpointSerializer, **problem_responses(404)},
         tags=["webhooks"],
         description="The registered webhook URL; 404 when none is registered.",
     )
@@ -72,7 +73,11 @@ class WebhookEndpointView(PartnerAPIView):
             WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(operation_id="webhook_delete", responses={204: None}, tags=["webhooks"])
+    @extend_schema(
+        operation_id="webhook_delete",
+        responses={204: None, **problem_responses(404)},
+        tags=["webhooks"],
+    )
     def delete(self, request):
         if not services.webhook_endpoint_remove(partner=partner_of(request)):
             raise Problem("not-found")
