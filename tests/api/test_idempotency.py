@@ -134,7 +134,7 @@ def test_webhook_registration_is_idempotent(partner_client, settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_identical_requests_make_one_record(
     requires_postgresql, live_server, partner_key
 ):

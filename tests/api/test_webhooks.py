@@ -171,13 +171,18 @@ def _enqueue(partner, **payload):
         )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_enqueue_must_run_inside_the_callers_transaction(partner, endpoint):
-    with pytest.raises(RuntimeError, match="inside the caller's transaction"):
+    # The test itself runs in a transaction: pretend it does not (autocommit).
+    outside = mock.Mock(in_atomic_block=False)
+    with (
+        mock.patch("api.services.transaction.get_connection", return_value=outside),
+        pytest.raises(RuntimeError, match="inside the caller's transaction"),
+    ):
         services.webhook_enqueue(partner=partner, event="lead.status_changed", payload={})
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_outbox_row_rolls_back_with_the_change(partner, endpoint):
     class Abort(Exception):
         pass
@@ -297,7 +302,7 @@ def test_admin_lists_deliveries_and_failures(admin_client, partner, endpoint):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_workers_deliver_each_event_once(requires_postgresql, partner, settings):
     settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
     server = Receiver()
