@@ -3,7 +3,7 @@ import pytest
 from crm.roles import Role
 from tests.factories import OrganisationFactory, staff_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_officer_signs_in_in_french_and_sees_only_their_ur(page):
