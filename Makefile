@@ -30,7 +30,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo --seed $(SEED) --if-empty
 
+# The webhook worker runs beside the server and stops with it.
 run: demo
+	@$(BIN)/python manage.py deliver_webhooks --loop --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
@@ -46,7 +49,7 @@ format: install-dev
 
 # Extract strings (needs GNU gettext), then compile every catalogue with polib (no gettext).
 messages: install-dev
-	$(BIN)/python manage.py makemessages --locale fr --no-obsolete \
+	$(BIN)/python manage.py makemessages --locale fr --no-obsolete --no-location \
 		--ignore "$(VENV)/*" --ignore "tests/*" --ignore "bench/*" --ignore "scripts/*"
 	$(BIN)/python scripts/compile_messages.py
 

@@ -71,6 +71,7 @@ def missing_from_catalogues() -> list[str]:
                 "--locale",
                 "fr",
                 "--no-obsolete",
+                "--no-location",
                 *IGNORED,
             ],
             cwd=copy,
