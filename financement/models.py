@@ -267,9 +267,11 @@ class FinancingLine(FSMModelMixin, models.Model):
         related_name="lines",
         verbose_name=_("committee session"),
     )
+    # A guarantee means nothing without its line: it goes with it (services refuse to delete
+    # a line that a guarantee secures; this only matters when a whole case is erased).
     secures = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="guarantees",
