@@ -192,9 +192,9 @@ def committee_session_lines(*, user, session: CommitteeSession) -> QuerySet[Fina
 # --- Figures per plan ---------------------------------------------------------------------------
 
 
-def plans_with_figures(*, user) -> QuerySet[FinancingPlan]:
-    """The user's plans, each annotated with ``needs``, ``committed``,
-    ``movement_committed`` and ``pending`` (one query; ``figures_of(plan)`` gives the ratios).
+def with_figures(plans: QuerySet[FinancingPlan]) -> QuerySet[FinancingPlan]:
+    """``plans`` annotated with ``needs``, ``committed``, ``movement_committed`` and
+    ``pending`` (one query; ``figures_of(plan)`` gives the ratios). The caller scopes.
 
     Line sums are correlated subqueries rather than a join: joining lines would repeat the
     plan's needs once per line.
@@ -209,9 +209,12 @@ def plans_with_figures(*, user) -> QuerySet[FinancingPlan]:
             .values("total")
         )
         annotations[name] = Coalesce(Subquery(subquery), Value(ZERO), output_field=_MONEY)
-    return plan_list(user=user).annotate(
-        needs=ExpressionWrapper(NEEDS, output_field=_MONEY), **annotations
-    )
+    return plans.annotate(needs=ExpressionWrapper(NEEDS, output_field=_MONEY), **annotations)
+
+
+def plans_with_figures(*, user) -> QuerySet[FinancingPlan]:
+    """The user's plans with their figures (see ``with_figures``)."""
+    return with_figures(plan_list(user=user))
 
 
 def figures_of(plan: FinancingPlan) -> FinancingFigures:
