@@ -17,7 +17,7 @@ TRIALS = 20
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_winner_per_trial_and_a_clear_conflict_for_the_others(requires_postgresql):
     officer, director = officer_and_director("ouest")
     case = CaseFactory(stage=Stage.STRUCTURING, assigned_officer=officer)
@@ -61,3 +61,36 @@ def test_one_winner_per_trial_and_a_clear_conflict_for_the_others(requires_postg
     case.refresh_from_db()
     assert case.stage == Stage.STRUCTURING  # an even number of hold/resume pairs
     assert case.version == winners
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_references_stay_unique_and_gapless_when_cases_open_at_once(requires_postgresql):
+    from tests.factories import OrganisationFactory
+    from transmission.choices import CaseKind
+
+    officer, _ = officer_and_director("ouest")
+    organisations = [OrganisationFactory(postal_code="35000") for _ in range(THREADS)]
+    start = threading.Barrier(THREADS)
+    references, errors = [], []
+
+    def worker(organisation) -> None:
+        try:
+            start.wait()
+            case = services.case_create(
+                organisation=organisation, kind=CaseKind.CREATION, by=officer
+            )
+            references.append(case.reference)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(o,)) for o in organisations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    year = timezone.localdate().year
+    assert sorted(references) == [f"OUEST-{year}-{n:04d}" for n in range(1, THREADS + 1)]

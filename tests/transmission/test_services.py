@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
@@ -261,3 +261,35 @@ def test_time_in_stage_is_derived_from_history(team):
     durations = selectors.time_in_stages(case)
     assert set(durations) == {Stage.LEAD, Stage.QUALIFICATION}
     assert selectors.replayed_stage(case) == case.stage
+
+
+def test_activities_and_reassignment(team):
+    case = _new_case(team)
+    task = services.activity_create(
+        case=case,
+        by=team["officer"],
+        kind="task",
+        subject="Envoyer les statuts",
+        due_on=TODAY() + datetime.timedelta(days=3),
+    )
+    assert task.assignee == team["officer"] and not task.done
+    services.activity_complete(activity=task, by=team["officer"], minutes_spent=45)
+    task.refresh_from_db()
+    assert task.done and task.minutes_spent == 45
+    with pytest.raises(ValidationError):
+        services.activity_create(case=case, by=team["officer"], kind="task", subject="Sans date")
+    other = staff_user(Role.OFFICER, "ouest")
+    with pytest.raises(PermissionDenied):
+        services.case_reassign(case=case, officer=other, by=team["officer"])
+    with pytest.raises(ValidationError):
+        services.case_reassign(
+            case=case, officer=staff_user(Role.OFFICER, "ara"), by=team["director"]
+        )
+    services.case_reassign(case=case, officer=other, by=team["director"])
+    case.refresh_from_db()
+    assert case.assigned_officer == other
+    with pytest.raises(PermissionDenied):
+        services.case_next_action_set(case=case, by=team["officer"], text="x", on=None)
+    services.case_next_action_set(case=case, by=other, text="Rappeler", on=TODAY())
+    case.refresh_from_db()
+    assert (case.next_action, case.next_action_on) == ("Rappeler", TODAY())
