@@ -9,7 +9,7 @@ import datetime
 from crm.demo_framework import DemoContext
 from crm.models import Region, RegionalUnion
 from filieres import services
-from filieres.models import Filiere, RegionalPriority
+from filieres.models import Filiere
 
 # (UR code, filière slugs the UR favours, why) — visibly demo rationales.
 _UR_PRIORITIES = [
@@ -49,10 +49,6 @@ def _first_of_month(day: datetime.date, months_back: int) -> datetime.date:
 
 
 def seed(ctx: DemoContext) -> None:
-    if RegionalPriority.objects.exists():
-        # seed_demo checks for organisations only: designations left by an earlier run
-        # (organisations wiped, priorities kept) would overlap the same dates again.
-        return
     filieres = {f.slug: f for f in Filiere.objects.all()}
     unions = {u.code: u for u in RegionalUnion.objects.all()}
     for ur_code, slugs, rationale in _UR_PRIORITIES:

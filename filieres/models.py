@@ -184,17 +184,16 @@ class RegionalPriority(models.Model):
             return
         clash = self.overlapping().order_by("start").first()
         if clash:
-            raise ValidationError(
-                {
-                    "start": _(
-                        "This sector is already a priority of this territory from %(start)s "
-                        "to %(end)s: periods of the same territory and sector may not overlap."
-                    )
-                    % {
-                        "start": date_format(clash.start, "SHORT_DATE_FORMAT"),
-                        "end": date_format(clash.end, "SHORT_DATE_FORMAT")
-                        if clash.end
-                        else _("no end date"),
-                    }
-                }
-            )
+            start = date_format(clash.start, "SHORT_DATE_FORMAT")
+            if clash.end:
+                message = _(
+                    "This sector is already a priority of this territory from %(start)s "
+                    "to %(end)s: periods of the same territory and sector may not overlap."
+                ) % {"start": start, "end": date_format(clash.end, "SHORT_DATE_FORMAT")}
+            else:
+                message = _(
+                    "This sector is already a priority of this territory since %(start)s, "
+                    "with no end date: periods of the same territory and sector may not "
+                    "overlap."
+                ) % {"start": start}
+            raise ValidationError({"start": message})

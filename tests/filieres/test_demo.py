@@ -29,15 +29,3 @@ def test_seed_demo_designates_past_and_current_priorities_and_spreads_sectors():
         {f.slug: f.row_count for f in selectors.count_by_filiere(Organisation.objects.all())}
     )
     assert sum(1 for n in counts.values() if n) >= 8  # the sector mix reaches most filières
-
-
-def test_filieres_demo_runs_again_when_priorities_are_left_over():
-    # crm's seed_demo test wipes organisations and seeds again: priorities stay behind.
-    import random
-
-    from crm.demo_framework import DemoContext
-    from filieres import demo
-
-    for _ in range(2):
-        demo.seed(DemoContext(rng=random.Random(3), today=TODAY, options={}))
-    assert RegionalPriority.objects.count() > 5
