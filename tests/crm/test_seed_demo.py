@@ -24,6 +24,8 @@ def _seed(seed=7, cooperatives=400):
         f"--seed={seed}",
         "--today=2026-06-30",
         f"--cooperatives={cooperatives}",
+        # The apps above crm seed cases too; a few are enough to check crm's part.
+        "--cases=150",
         stdout=io.StringIO(),
     )
 
