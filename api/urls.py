@@ -7,10 +7,12 @@ from rest_framework.routers import SimpleRouter
 from api.problems import problem_type_view
 from api.views.docs import SchemaView, SwaggerView
 from api.views.partner import PartnerProfileView, WebhookEndpointView
+from api.views.staff import CaseViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
