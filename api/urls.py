@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.problems import problem_type_view
 from api.views.docs import SchemaView, SwaggerView
+from api.views.leads import LeadViewSet
 from api.views.partner import PartnerProfileView, WebhookEndpointView
 from api.views.staff import CaseViewSet
 
@@ -13,6 +14,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
+router.register("leads", LeadViewSet, basename="lead")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin import TerritoryScopedAdmin
 from transmission import services, workflow
-from transmission.models import Activity, Case, StageChange
+from transmission.models import Activity, Case, LeadAssignmentRule, LeadSubmission, StageChange
 
 # Closing data arrive with the transition that needs them, never through the change form.
 TRANSITION_ONLY_FIELDS = [
@@ -322,3 +322,50 @@ class StageChangeAdmin(TerritoryScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LeadSubmission)
+class LeadSubmissionAdmin(TerritoryScopedAdmin):
+    """Partner leads as received (raw body included): read-only, for support."""
+
+    list_display = [
+        "created_at",
+        "partner",
+        "external_ref",
+        "kind",
+        "case",
+        "matched_existing_case",
+    ]
+    list_filter = ["kind", "matched_existing_case", "partner"]
+    search_fields = ["external_ref", "case__reference", "partner__name"]
+    list_select_related = ["partner", "case"]
+    readonly_fields = [
+        "id",
+        "partner",
+        "case",
+        "external_ref",
+        "kind",
+        "matched_existing_case",
+        "created_at",
+        "updated_at",
+        "payload",
+        "raw_body",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LeadAssignmentRule)
+class LeadAssignmentRuleAdmin(TerritoryScopedAdmin):
+    """Per regional union: least-loaded officer (the default, without a row) or unassigned."""
+
+    list_display = ["regional_union", "mode"]
+    list_select_related = ["regional_union"]

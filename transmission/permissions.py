@@ -10,6 +10,7 @@ _CASE_READ = [
     "transmission.view_case",
     "transmission.view_stagechange",
     "transmission.view_activity",
+    "transmission.view_leadsubmission",
 ]
 _CASE_WORK = [
     *_CASE_READ,
@@ -26,6 +27,9 @@ ROLE_PERMISSIONS = {
         "transmission.reassign_case",
         "transmission.override_financing_rule",
         "transmission.delete_activity",
+        "transmission.view_leadassignmentrule",
+        "transmission.add_leadassignmentrule",
+        "transmission.change_leadassignmentrule",
     ],
     Role.FINANCIAL_OFFICER: _CASE_READ,
     Role.BOARD_MEMBER: [],

@@ -19,7 +19,7 @@ from crm import scoping
 from crm.models import CooperativeType, Organisation, Partner, RegionalUnion
 from crm.roles import Role
 from crm.territories import regional_union_for_departement
-from transmission import workflow
+from transmission import events, workflow
 from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
 from transmission.models import Activity, Case, CaseReferenceCounter, StageChange
 from transmission.workflow import UnexpectedInput, UnknownTransition
@@ -137,6 +137,9 @@ def case_transition(*, case: Case, name: str, by, comment: str = "", **data: Any
         )
         if name == "incorporate":
             _organisation_becomes_cooperative(locked)
+        events.stage_change_notify(
+            case=locked, source_stage=source, target_stage=locked.stage, stage_change=change
+        )
         for hook in TRANSITION_HOOKS:
             transaction.on_commit(lambda hook=hook: hook(case=locked, change=change))
     case.refresh_from_db()
@@ -218,11 +221,18 @@ def case_create(
     comment: str = "",
     **fields: Any,
 ) -> Case:
-    """Open a case (stage ``lead``) for an organisation, in the UR of its département."""
+    """Open a case (stage ``lead``) for an organisation, in the UR of its département.
+
+    ``by`` is None only for a case opened by a partner's lead (``transmission.intake``): the
+    history then records no user and the case's source is that partner.
+    """
     regional_union = regional_union_for_departement(organisation.departement_id)
     if regional_union is None:
         raise ValidationError(_("No regional union covers this organisation's département."))
-    if not _may_create_or_edit(by, regional_union.pk):
+    if by is None:
+        if source != CaseSource.PARTNER or source_partner is None:
+            raise PermissionDenied(_("Only the staff of the case's regional union may open it."))
+    elif not _may_create_or_edit(by, regional_union.pk):
         raise PermissionDenied(_("Only the staff of the case's regional union may open it."))
     if assigned_officer is not None and not _may_create_or_edit(
         assigned_officer, regional_union.pk

@@ -1,0 +1,208 @@
+"""Partner leads: the body of ``POST /api/v1/leads/`` and the lead as partners see it."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.base import StrictSerializer
+from crm.identifiers import normalize_naf_code, normalize_postal_code, normalize_siren
+from crm.models import ContactRole, NafEntry
+from crm.models.naf import NafLevel, NafVersion
+from crm.territories import departement_for_postal_code
+from transmission.choices import CaseKind
+from transmission.partner_status import PartnerStatus
+
+MAX_EMPLOYEES = 100_000
+
+
+def _django_messages(error: DjangoValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only (DRF's field would take "yes", 1 or "on")."""
+
+    default_error_messages = {"invalid": _("Must be a JSON boolean (true or false).")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class LeadCompanyInputSerializer(StrictSerializer):
+    name = serializers.CharField(min_length=1, max_length=200)
+    siren = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=20,
+        help_text=_("9 digits (Luhn check); required unless kind is creation."),
+    )
+    naf_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=10,
+        help_text=_("NAF rév. 2 sub-class, 62.01Z or 6201Z."),
+    )
+    postal_code = serializers.CharField(min_length=5, max_length=5)
+    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    employees = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_EMPLOYEES
+    )
+
+    def validate_siren(self, value):
+        if not value:
+            return None
+        try:
+            return normalize_siren(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_django_messages(error)) from error
+
+    def validate_naf_code(self, value):
+        if not value:
+            return ""
+        try:
+            code = normalize_naf_code(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_django_messages(error)) from error
+        known = NafEntry.objects.filter(
+            version=NafVersion.REV2, code=code, level=NafLevel.SUBCLASS
+        ).exists()
+        if not known:
+            raise serializers.ValidationError(
+                _("The NAF code “%(code)s” does not exist in NAF rév. 2.") % {"code": code}
+            )
+        return code
+
+    def validate_postal_code(self, value):
+        try:
+            code = normalize_postal_code(value)
+            departement_for_postal_code(code)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_django_messages(error)) from error
+        return code
+
+
+class LeadContactInputSerializer(StrictSerializer):
+    first_name = serializers.CharField(min_length=1, max_length=100)
+    last_name = serializers.CharField(min_length=1, max_length=100)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    role = serializers.ChoiceField(choices=ContactRole.choices)
+
+
+class LeadConsentSerializer(StrictSerializer):
+    contact_agreed = StrictBooleanField(
+        help_text=_("Must be true: the partner attests the person agreed to be contacted.")
+    )
+
+    def validate_contact_agreed(self, value):
+        if value is not True:
+            raise serializers.ValidationError(
+                _("The person must have agreed to be contacted (contact_agreed: true).")
+            )
+        return value
+
+
+class LeadCreateSerializer(StrictSerializer):
+    """What a partner sends. Unknown fields, and those Relève sets (``id``, ``status``,
+    ``stage``, ``partner``, ``officer``, ``case``...), are refused with 400 naming them."""
+
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    company = LeadCompanyInputSerializer()
+    contact = LeadContactInputSerializer()
+    summary = serializers.CharField(min_length=1, max_length=5000)
+    external_ref = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("Your own reference, unique among your leads; a second use answers 409."),
+    )
+    consent = LeadConsentSerializer()
+
+    def validate(self, attrs):
+        company = attrs["company"]
+        if attrs["kind"] != CaseKind.CREATION and not company.get("siren"):
+            raise serializers.ValidationError(
+                {"company": {"siren": [_("The SIREN is required unless kind is creation.")]}}
+            )
+        return attrs
+
+    def lead_data(self) -> dict:
+        """The validated body, every optional key present (stored as the lead's payload)."""
+        data = self.validated_data
+        company = data["company"]
+        contact = data["contact"]
+        return {
+            "kind": data["kind"],
+            "company": {
+                "name": company["name"],
+                "siren": company.get("siren") or None,
+                "naf_code": company.get("naf_code") or "",
+                "postal_code": company["postal_code"],
+                "city": company.get("city", ""),
+                "employees": company.get("employees"),
+            },
+            "contact": {
+                "first_name": contact["first_name"],
+                "last_name": contact["last_name"],
+                "email": contact.get("email", ""),
+                "phone": contact.get("phone", ""),
+                "role": contact["role"],
+            },
+            "summary": data["summary"],
+            "external_ref": data.get("external_ref", ""),
+            "consent": {"contact_agreed": True},
+        }
+
+
+class LeadCompanySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    siren = serializers.CharField(allow_null=True)
+    naf_code = serializers.CharField(help_text=_("Dotted form (62.01Z); empty when not given."))
+    postal_code = serializers.CharField()
+    city = serializers.CharField()
+    employees = serializers.IntegerField(allow_null=True)
+
+
+class LeadSerializer(serializers.Serializer):
+    """A lead as its partner sees it: no stage, officer, note or internal reason."""
+
+    id = serializers.UUIDField(read_only=True)
+    reference = serializers.CharField(
+        source="case.reference",
+        read_only=True,
+        help_text=_(
+            "The human reference of the case the lead is attached to (quote it when calling "
+            "the regional union); several leads may share it."
+        ),
+    )
+    status = serializers.ChoiceField(
+        source="partner_status",
+        choices=PartnerStatus.choices,
+        read_only=True,
+        help_text=_(
+            "received: not yet qualified; in_progress: being worked on (or on hold); "
+            "incorporated: the cooperative is registered; closed: abandoned or not retained. "
+            "A lead attached to an existing case has that case's status."
+        ),
+    )
+    kind = serializers.ChoiceField(choices=CaseKind.choices, read_only=True)
+    company = LeadCompanySerializer(source="payload.company", read_only=True)
+    matched_existing_case = serializers.BooleanField(
+        read_only=True,
+        help_text=_("True when the lead was attached to a case already open for this SIREN."),
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text=_("When the status last changed (or the lead was received).")
+    )
+
+
+class LeadListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PartnerStatus.choices, required=False)
+    updated_since = serializers.DateTimeField(
+        required=False, help_text=_("Leads whose status changed at or after this instant.")
+    )

@@ -1,0 +1,186 @@
+"""Partner leads: ``POST /api/v1/leads/`` (intake), ``GET /api/v1/leads/`` and
+``GET /api/v1/leads/{id}/`` (the partner's own leads only).
+
+Status codes of the intake, beyond the common ones (401, 413, 415, 429, 500):
+201 created (``Location`` header); 400 invalid body, unknown or forbidden field (``errors``
+by field path, e.g. ``company.siren``); 409 ``external_ref`` already used by this partner
+(``lead_id`` names the existing lead) or ``Idempotency-Key`` in use; 422 the lead cannot be
+taken in (no regional union covers the postal code's département yet) or ``Idempotency-Key``
+reused with another body.
+"""
+
+import datetime
+import uuid
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from api.authentication import partner_of
+from api.idempotency import idempotent
+from api.problems import Problem
+from api.schema import problem_responses
+from api.serializers.leads import LeadCreateSerializer, LeadListQuerySerializer, LeadSerializer
+from api.views.base import PartnerAccessMixin
+from transmission import intake
+from transmission.models import LeadSubmission
+from transmission.partner_status import stages_with_status
+
+JSON_MEDIA_TYPE = "application/json"
+
+
+class LeadCursorPagination(CursorPagination):
+    """Pages of at most 100 leads (50 by default), the most recently received first.
+
+    Ordered on the reception time, which never changes, so a page never skips a lead; a
+    cursor that does not decode is a 400 naming ``cursor``.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = ("-created_at", "-id")
+
+    def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            cursor = None
+        else:
+            if cursor is None or cursor.position is None or _is_datetime(cursor.position):
+                return cursor
+        if encoded is None:
+            return None
+        raise serializers.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 100}
+        return parameters
+
+
+def _is_datetime(value: str) -> bool:
+    try:
+        datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="leads_list",
+        parameters=[LeadListQuerySerializer],
+        responses={200: LeadSerializer(many=True), **problem_responses(400)},
+        description=(
+            "Your own leads, the most recently received first, in cursor pages "
+            "(`page_size` up to 100). Filter by partner-visible `status` or by "
+            "`updated_since` (leads whose status changed at or after that instant)."
+        ),
+    ),
+    retrieve=extend_schema(
+        operation_id="leads_retrieve",
+        responses={200: LeadSerializer},
+        description="One of your leads; another partner's lead or an unknown id: 404.",
+    ),
+)
+class LeadViewSet(
+    PartnerAccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = LeadSerializer
+    pagination_class = LeadCursorPagination
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        # Own leads only: a partner never learns whether another partner's id exists.
+        return LeadSubmission.objects.filter(partner=partner_of(self.request)).select_related(
+            "case"
+        )
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        query = LeadListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if "status" in query.validated_data:
+            queryset = queryset.filter(
+                case__stage__in=stages_with_status(query.validated_data["status"])
+            )
+        if "updated_since" in query.validated_data:
+            queryset = queryset.filter(updated_at__gte=query.validated_data["updated_since"])
+        return queryset
+
+    def get_object(self):
+        try:
+            pk = uuid.UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise Problem("not-found") from None
+        lead = self.get_queryset().filter(pk=pk).first()
+        if lead is None:
+            raise Problem("not-found")
+        return lead
+
+    @extend_schema(
+        operation_id="leads_create",
+        request=LeadCreateSerializer,
+        responses={
+            201: OpenApiResponse(
+                LeadSerializer,
+                description=(
+                    "The lead is stored and attached to a case; `Location` is its URL. "
+                    "`status` is `received` for a new case; a lead attached to an open case "
+                    "(`matched_existing_case`) has that case's status."
+                ),
+            ),
+            **problem_responses(409, 422),
+        },
+        description=(
+            "Send a lead (JSON only, at most 64 KiB). Every error is problem+json: 400 invalid "
+            "body or a field you may not send (named in `errors`); 409 `external_ref` already "
+            "used (`lead_id` names your existing lead) or `Idempotency-Key` in use; 422 no "
+            "regional union covers the postal code's département yet, or `Idempotency-Key` "
+            "reused with another body."
+        ),
+    )
+    @idempotent
+    def create(self, request):
+        media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+        if media_type != JSON_MEDIA_TYPE:
+            raise exceptions.UnsupportedMediaType(media_type or "-")
+        serializer = LeadCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw_body = request._request.body.decode("utf-8", errors="replace")
+        partner = partner_of(request)
+        try:
+            lead = intake.lead_submit(
+                partner=partner, data=serializer.lead_data(), raw_body=raw_body
+            )
+        except intake.LeadDuplicate as duplicate:
+            existing = duplicate.existing
+            raise Problem(
+                "conflict",
+                detail=_("You already sent a lead with this external_ref: %(id)s.")
+                % {"id": existing.pk},
+                lead_id=str(existing.pk),
+                lead_url=self._lead_url(existing),
+            ) from None
+        except intake.LeadRefused as refused:
+            raise Problem(
+                "unprocessable",
+                detail=_("This lead cannot be taken in."),
+                errors=refused.errors,
+            ) from None
+        return Response(
+            LeadSerializer(lead).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": self._lead_url(lead)},
+        )
+
+    def _lead_url(self, lead) -> str:
+        return reverse("api:lead-detail", kwargs={"pk": lead.pk}, request=self.request)
