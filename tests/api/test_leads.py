@@ -312,7 +312,8 @@ def test_idempotency_key_replays_and_stores_nothing_new(partner_client, officer)
     first = post_lead(partner_client, HTTP_IDEMPOTENCY_KEY="k-1")
     again = post_lead(partner_client, HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == again.status_code == 201
-    assert first.content == again.content and again["Location"] == first["Location"]
+    # Same document (PostgreSQL's jsonb, where phase 1 keeps replays, reorders the keys).
+    assert first.json() == again.json() and again["Location"] == first["Location"]
     assert again["Idempotent-Replayed"] == "true"
     assert LeadSubmission.objects.count() == 1
     changed = lead_body(summary="Autre chose")
@@ -368,7 +369,8 @@ def test_twenty_concurrent_identical_leads_make_one_record(
     assert set(statuses) <= {201, 409}, statuses
     assert LeadSubmission.objects.count() == 1
     assert Case.objects.count() == 1 and IdempotencyRecord.objects.count() == 1
-    assert len({body for status, body in results if status == 201}) == 1
+    created = {json.dumps(json.loads(body), sort_keys=True) for s, body in results if s == 201}
+    assert len(created) == 1
     lead_id = str(LeadSubmission.objects.get().pk)
     for status, body in results:
         problem = json.loads(body)

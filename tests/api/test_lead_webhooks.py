@@ -1,0 +1,215 @@
+"""``lead.status_changed``: queued in the transition's transaction for each lead whose
+partner-visible status changes, signed, retried after a failing receiver."""
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from api import services
+from api.leads import lead_status_changed
+from api.models import WebhookDelivery, WebhookDeliveryStatus
+from crm.roles import Role
+from tests.api.test_leads import lead_body, post_lead
+from tests.api.test_webhooks import Receiver
+from tests.factories import PartnerFactory, staff_user
+from tests.transmission.factories import CaseFactory, complete_data
+from transmission import events
+from transmission.choices import AbandonReason, CaseKind, DeclineReason, Stage, TargetForm
+from transmission.models import LeadSubmission
+from transmission.services import case_transition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def endpoint(partner, receiver):
+    return services.webhook_endpoint_register(partner=partner, url=receiver.url)
+
+
+@pytest.fixture
+def officer():
+    return staff_user(Role.OFFICER, "ouest")
+
+
+@pytest.fixture
+def director():
+    return staff_user(Role.DIRECTOR, "ouest")
+
+
+def _lead(partner, case):
+    return LeadSubmission.objects.create(
+        partner=partner,
+        case=case,
+        kind=case.kind,
+        raw_body="{}",
+        payload={"company": {"name": "X", "siren": None, "naf_code": "", "postal_code": "35000",
+                             "city": "", "employees": None}},
+        created_at=timezone.now() - timedelta(days=3),
+        updated_at=timezone.now() - timedelta(days=3),
+    )  # fmt: skip
+
+
+def test_the_api_listens_to_stage_changes():
+    assert lead_status_changed in events.stage_change_listeners()
+
+
+def test_status_change_is_signed_delivered_and_retried(
+    partner_client, partner, endpoint, receiver, officer
+):
+    created = post_lead(partner_client).json()
+    lead = LeadSubmission.objects.get(pk=created["id"])
+    assert not WebhookDelivery.objects.exists()  # opening the case is not a change
+
+    case_transition(case=lead.case, name="qualify", by=officer)
+
+    delivery = WebhookDelivery.objects.get()
+    lead.refresh_from_db()
+    change = lead.case.stage_changes.last()
+    assert lead.updated_at == change.at
+    assert delivery.event_type == "lead.status_changed"
+    document = json.loads(delivery.body)
+    assert list(document) == ["event", "lead", "occurred_at"]
+    assert document["event"] == "lead.status_changed"
+    assert document["occurred_at"] == change.at.isoformat()
+    assert document["lead"] == {
+        **created,
+        "status": "in_progress",
+        "updated_at": document["lead"]["updated_at"],
+    }
+    assert document["lead"]["updated_at"] != created["updated_at"]
+
+    receiver.statuses = [500]
+    now = timezone.now()
+    assert services.webhook_deliver_due(now=now) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDeliveryStatus.PENDING and delivery.last_status == 500
+    assert services.webhook_deliver_due(now=now + timedelta(minutes=1)) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDeliveryStatus.DELIVERED and delivery.attempts == 2
+
+    (_h1, body1), (headers, body) = receiver.received
+    assert body1 == body == delivery.body.encode()
+    expected = hmac.new(endpoint.secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Releve-Signature"] == f"sha256={expected}"
+    assert headers["X-Releve-Event-Id"] == str(delivery.event_id)
+    assert json.loads(body)["lead"]["id"] == created["id"]
+
+
+def test_the_outbox_row_rolls_back_with_the_transition(partner, endpoint, officer):
+    case = CaseFactory(assigned_officer=officer)
+    lead = _lead(partner, case)
+    before = lead.updated_at
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        case_transition(case=case, name="qualify", by=officer)
+        assert WebhookDelivery.objects.count() == 1
+        raise Abort
+    assert not WebhookDelivery.objects.exists()
+    lead.refresh_from_db()
+    assert lead.updated_at == before
+
+
+def test_a_refused_transition_queues_nothing(partner, endpoint, officer):
+    case = CaseFactory()  # no officer: qualify is refused by its guard
+    _lead(partner, case)
+    director = staff_user(Role.DIRECTOR, "ouest")
+    with pytest.raises(Exception):  # noqa: B017
+        case_transition(case=case, name="qualify", by=director)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_no_webhook_when_the_partner_status_stays_the_same(partner, endpoint, officer):
+    case = CaseFactory(
+        stage=Stage.FEASIBILITY, assigned_officer=officer, **complete_data(CaseKind.TAKEOVER)
+    )
+    lead = _lead(partner, case)
+    before = lead.updated_at
+    case_transition(case=case, name="start_structuring", by=officer)  # in_progress → in_progress
+    review_on = timezone.localdate() + timedelta(days=30)
+    case_transition(case=case, name="put_on_hold", by=officer, review_on=review_on)
+    case_transition(case=case, name="resume", by=officer)
+    assert case.stage == Stage.STRUCTURING
+    assert not WebhookDelivery.objects.exists()
+    lead.refresh_from_db()
+    assert lead.updated_at == before
+
+
+@pytest.mark.parametrize(
+    ("stage", "name", "data", "status"),
+    [
+        (Stage.CLOSING, "incorporate", "incorporate", "incorporated"),
+        (Stage.FINANCING, "abandon", {"abandon_reason": AbandonReason.NOT_VIABLE}, "closed"),
+        (Stage.LEAD, "decline", {"decline_reason": DeclineReason.SPAM}, "closed"),
+        (Stage.LEAD, "abandon", {"abandon_reason": AbandonReason.NOT_VIABLE}, "closed"),
+    ],
+)
+def test_each_status_change_is_announced(partner, endpoint, officer, stage, name, data, status):
+    case = CaseFactory(stage=stage, assigned_officer=officer, **complete_data(CaseKind.TAKEOVER))
+    _lead(partner, case)
+    if data == "incorporate":
+        data = {
+            "cooperative_siren": "732829320",
+            "target_form": TargetForm.SCOP_SARL,
+            "registered_on": timezone.localdate(),
+        }
+    case_transition(case=case, name=name, by=officer, **data)
+    document = WebhookDelivery.objects.get().payload
+    assert document["lead"]["status"] == status
+    assert "abandon" not in json.dumps(document) and "not_viable" not in json.dumps(document)
+
+
+def test_reopening_an_abandoned_case_is_announced(partner, endpoint, officer, director):
+    case = CaseFactory(assigned_officer=officer)
+    _lead(partner, case)
+    case_transition(case=case, name="abandon", by=officer, abandon_reason=AbandonReason.PRICE_GAP)
+    case_transition(case=case, name="reopen", by=director)
+    statuses = [d.payload["lead"]["status"] for d in WebhookDelivery.objects.order_by("created_at")]
+    assert statuses == ["closed", "received"]
+
+
+def test_every_lead_of_the_case_is_announced_to_its_own_partner(
+    partner, endpoint, receiver, officer
+):
+    other = PartnerFactory()
+    other_endpoint = services.webhook_endpoint_register(partner=other, url=receiver.url + "/b")
+    silent = PartnerFactory()  # no endpoint: its lead is still bumped
+    case = CaseFactory(assigned_officer=officer)
+    leads = [_lead(partner, case), _lead(other, case), _lead(silent, case)]
+    case_transition(case=case, name="qualify", by=officer)
+    deliveries = {d.endpoint_id: d.payload["lead"]["id"] for d in WebhookDelivery.objects.all()}
+    assert deliveries == {endpoint.pk: str(leads[0].pk), other_endpoint.pk: str(leads[1].pk)}
+    for lead in leads:
+        lead.refresh_from_db()
+        assert lead.updated_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_a_matched_lead_follows_its_case(partner_client, partner, endpoint, officer):
+    from tests.factories import OrganisationFactory, valid_siren
+
+    case = CaseFactory(
+        organisation=OrganisationFactory(siren=valid_siren(101)), assigned_officer=officer
+    )
+    created = post_lead(partner_client, lead_body()).json()
+    assert created["matched_existing_case"] is True and created["status"] == "received"
+    case_transition(case=case, name="qualify", by=officer)
+    assert WebhookDelivery.objects.get().payload["lead"]["id"] == created["id"]
+    assert partner_client.get(f"/api/v1/leads/{created['id']}/").json()["status"] == "in_progress"
+    since = (timezone.now() - timedelta(seconds=30)).isoformat()
+    rows = partner_client.get("/api/v1/leads/", {"updated_since": since}).json()["results"]
+    assert [row["id"] for row in rows] == [created["id"]]
