@@ -163,6 +163,7 @@ def test_creation_needs_no_siren_and_creates_an_organisation_each_time(partner_c
     [
         ({"company__siren": "123456788"}, "company.siren"),
         ({"company__siren": "12345678"}, "company.siren"),
+        ({"company__siren": "٧٣٢٨٢٩٣٢٠"}, "company.siren"),  # Luhn-valid, Arabic-Indic digits
         ({"company__siren": DELETE}, "company.siren"),
         ({"company__siren": ""}, "company.siren"),
         ({"kind": "takeover_distress", "company__siren": None}, "company.siren"),
