@@ -13,7 +13,13 @@ import datetime
 import uuid
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -129,6 +135,15 @@ class LeadViewSet(
     @extend_schema(
         operation_id="leads_create",
         request=LeadCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                OpenApiParameter.HEADER,
+                response=[201],
+                description="URL of the new lead (GET it for its status).",
+            )
+        ],
         responses={
             201: OpenApiResponse(
                 LeadSerializer,
