@@ -39,11 +39,30 @@ class BoundedIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
 
 
+class NoBlankForm(forms.Form):
+    """Filters whose value has a type or a set of choices: given empty, they are an error
+    (django-filter would silently ignore them)."""
+
+    typed_filters: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.typed_filters:
+            if name in self.data and not str(self.data.get(name, "")).strip():
+                self.add_error(name, _("This parameter cannot be empty."))
+        return cleaned
+
+
+class CaseFilterForm(NoBlankForm):
+    typed_filters = ("stage", "kind", "officer", "updated_since", "ur", "filiere")
+
+
 class CaseFilter(filters.FilterSet):
     stage = filters.ChoiceFilter(choices=Stage.choices, help_text=_("Current stage."))
     kind = filters.ChoiceFilter(choices=CaseKind.choices, help_text=_("Kind of case."))
     ur = filters.CharFilter(
         field_name="regional_union__code",
+        min_length=1,
         max_length=20,
         help_text=_("Code of the regional union (e.g. “ouest”)."),
     )
@@ -55,6 +74,7 @@ class CaseFilter(filters.FilterSet):
     )
     filiere = filters.CharFilter(
         method="filter_filiere",
+        min_length=1,
         max_length=50,
         help_text=_("Slug of a filière: cases whose organisation belongs to it."),
     )
@@ -66,6 +86,7 @@ class CaseFilter(filters.FilterSet):
 
     class Meta:
         model = Case
+        form = CaseFilterForm
         fields = ["stage", "kind", "ur", "officer", "filiere", "updated_since"]
 
     def filter_filiere(self, queryset, name, value):
@@ -87,14 +108,33 @@ def _aware_datetime(value: str) -> bool:
 class StaffCursorPagination(CursorPagination):
     """Cursor pages of at most 100 items (50 by default), newest change first.
 
-    A cursor that does not decode is a 400 naming ``cursor`` (DRF answers 404), and its
-    position is checked before it reaches the database.
+    A ``page_size`` outside 1..100 and a cursor that does not decode are 400s naming the
+    parameter (DRF would fall back to the default size, and answer 404 for the cursor); a
+    cursor's position is checked before it reaches the database.
     """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-updated_at", "-id")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise serializers.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
 
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param)

@@ -16,6 +16,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -190,7 +191,9 @@ class CaseViewSet(StaffAccessMixin, viewsets.GenericViewSet):
         responses={200: StageChangeSerializer(many=True)},
         tags=TAGS,
     )
-    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    @action(
+        detail=True, methods=["get"], url_path="history", filter_backends=[], pagination_class=None
+    )
     def history(self, request, pk=None):
         case = self.get_object()
         changes = selectors.case_history(user=request.user, case=case).order_by("at", "id")
@@ -258,7 +261,7 @@ class CaseViewSet(StaffAccessMixin, viewsets.GenericViewSet):
         except DjangoPermissionDenied as refusal:
             raise Problem("permission-denied", detail=str(refusal)) from None
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+            raise serializers.ValidationError(_django_errors(error)) from None
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
     # --- Financing ---------------------------------------------------------------------
@@ -273,7 +276,13 @@ class CaseViewSet(StaffAccessMixin, viewsets.GenericViewSet):
         responses={200: FinancingSerializer},
         tags=TAGS,
     )
-    @action(detail=True, methods=["get"], url_path="financing", filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="financing",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def financing(self, request, pk=None):
         case = self.get_object()
         try:
@@ -304,6 +313,16 @@ class CaseViewSet(StaffAccessMixin, viewsets.GenericViewSet):
             "updated_at": plan.updated_at,
         }
         return Response(FinancingSerializer(data).data)
+
+
+def _django_errors(error: DjangoValidationError) -> dict:
+    """A model's validation error keyed as DRF keys them (``__all__`` → non_field_errors)."""
+    if not hasattr(error, "error_dict"):
+        return {NON_FIELD: error.messages}
+    return {
+        (NON_FIELD if key == NON_FIELD_ERRORS else key): messages
+        for key, messages in error.message_dict.items()
+    }
 
 
 # --- Which field explains which reason ------------------------------------------------------
