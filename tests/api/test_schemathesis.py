@@ -16,7 +16,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -75,6 +77,20 @@ def problem_json_for_errors(response, case) -> None:
         content_type = headers.get("content-type", [""])
         content_type = content_type[0] if isinstance(content_type, list) else content_type
         assert content_type.startswith(PROBLEM_CONTENT_TYPE), (response.status_code, content_type)
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application, without the per-request connection cleanup: the requests
+    run inside the test's transaction (as Django's test client does it); closing the
+    connection between requests would end that transaction on PostgreSQL."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -150,12 +166,12 @@ def _fuzz(operation, mode, headers, case_ids, calls: Counter, statuses: Counter)
 
 
 @pytest.mark.django_db
-def test_whole_schema(world):
-    app = get_wsgi_application()
-    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, app, config=CONFIG)
+def test_whole_schema(world, wsgi_app):
+    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app, config=CONFIG)
     raw = schema.raw_schema
     calls: Counter = Counter()
     statuses: Counter = Counter()
+    failures: list[str] = []
     started = time.monotonic()
 
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -174,10 +190,16 @@ def test_whole_schema(world):
         else:
             headers = {}
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            _fuzz(operation, mode, headers, world["case_ids"], calls, statuses)
+            try:
+                _fuzz(operation, mode, headers, world["case_ids"], calls, statuses)
+            # Every operation runs and all failures are reported (schemathesis raises a
+            # BaseExceptionGroup of its check failures).
+            except (Exception, BaseExceptionGroup) as failure:
+                failures.append(f"{operation.label} ({mode.value}): {str(failure)[:3000]}")
 
     total = sum(calls.values())
     print(f"schemathesis: {total} cases over {len(calls)} operations "
           f"in {time.monotonic() - started:.1f}s: {dict(calls)}")  # fmt: skip
     print("by operation and status:", dict(sorted(statuses.items())))
+    assert not failures, "\n\n".join(failures)
     assert total >= MINIMUM_CASES, calls
