@@ -171,6 +171,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema component per choice set shared by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "transmission.choices.CaseKind",
+        "ActivityKindEnum": "transmission.choices.ActivityKind",
+        "StageEnum": "transmission.choices.Stage",
+    },
 }
 
 # REST API (api/). Keys are hashed with HMAC-SHA256 under this pepper (SECRET_KEY when

@@ -12,11 +12,15 @@ def pytest_collection_modifyitems(config, items):
     offenders = []
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and not marker.kwargs.get("serialized_rollback")
-        ):
+        fixtures = getattr(item, "fixturenames", ())
+        # live_server and transactional_db make a test transactional even without the marker.
+        transactional = (marker and marker.kwargs.get("transaction")) or (
+            "live_server" in fixtures or "transactional_db" in fixtures
+        )
+        serialized = (
+            marker and marker.kwargs.get("serialized_rollback")
+        ) or "django_db_serialized_rollback" in fixtures
+        if transactional and not serialized:
             offenders.append(item.nodeid)
     if offenders:
         raise pytest.UsageError(

@@ -27,8 +27,14 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(live_server):
+    """One Chromium per test, started after the database is set up.
+
+    Playwright's sync API runs an event loop in this thread, and Django's connections are
+    context-local: started first, the loop would hide the connection that holds the
+    serialized reference data, and a flushed database would not be restored.
+    """
     if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
@@ -63,7 +69,9 @@ class PageWatch:
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris"
+    )
     page = context.new_page()
     watch = PageWatch(page)
     yield page
