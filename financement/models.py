@@ -9,8 +9,7 @@ refuse what must never happen, whatever path wrote the row.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +25,7 @@ from financement.choices import (
     InstrumentFamily,
     LineStatus,
 )
-from transmission.models import Case
+from transmission.models import AppendOnlyRecord, Case
 
 ZERO = Decimal("0")
 
@@ -426,20 +425,11 @@ class FinancingLine(FSMModelMixin, models.Model):
         pass
 
 
-class ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied(_("The decisions on a financing line cannot be changed."))
+class LineDecision(AppendOnlyRecord):
+    """One transition of a financing line (see AppendOnlyRecord); trigger in migration 0003."""
 
-    def delete(self):
-        raise PermissionDenied(_("The decisions on a financing line cannot be deleted."))
-
-
-class LineDecision(models.Model):
-    """One transition of a financing line: written once by the service, never edited.
-
-    Refused at three levels like the case history: read-only admin, ``save()``/``delete()``
-    and the queryset refuse, and a database trigger (migration 0003) rejects any UPDATE.
-    """
+    change_refused_message = _("The decisions on a financing line cannot be changed.")
+    delete_refused_message = _("The decisions on a financing line cannot be deleted.")
 
     line = models.ForeignKey(
         FinancingLine,
@@ -447,19 +437,10 @@ class LineDecision(models.Model):
         related_name="decisions",
         verbose_name=_("financing line"),
     )
-    transition = models.CharField(_("transition"), max_length=30)
     source_status = models.CharField(
         _("from"), max_length=20, choices=LineStatus.choices, blank=True
     )
     target_status = models.CharField(_("to"), max_length=20, choices=LineStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     committee_session = models.ForeignKey(
         CommitteeSession,
         on_delete=models.PROTECT,
@@ -468,10 +449,6 @@ class LineDecision(models.Model):
         related_name="decisions",
         verbose_name=_("committee session"),
     )
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("data given"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-
-    objects = ImmutableQuerySet.as_manager()
 
     territory_ur_path = "line__plan__case__regional_union"
 
@@ -482,11 +459,3 @@ class LineDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source_status or '∅'} → {self.target_status}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied(_("The decisions on a financing line cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied(_("The decisions on a financing line cannot be deleted."))

@@ -224,28 +224,29 @@ class Case(FSMModelMixin, models.Model):
         return self.previous_stage
 
 
-class ImmutableQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused, with the record's own message."""
+
     def update(self, **kwargs):
-        raise PermissionDenied(_("The history of a case cannot be changed."))
+        raise PermissionDenied(self.model.change_refused_message)
 
     def delete(self):
-        raise PermissionDenied(_("The history of a case cannot be deleted."))
+        raise PermissionDenied(self.model.delete_refused_message)
 
 
-class StageChange(models.Model):
-    """One transition of a case: written once by the service, never edited nor deleted.
+class AppendOnlyRecord(models.Model):
+    """One transition of a workflow, written once by its service, never edited nor deleted.
 
-    Refused at three levels: the admin is read-only, ``save()``/``delete()`` and the queryset
-    refuse, and a database trigger (migration 0002) rejects any UPDATE. Rows go only with
-    their case when a whole case is erased (cascade).
+    The shape every audit trail shares (the case history, the financing-line decisions).
+    Changes are refused at three levels: the admin is read-only, ``save()``/``delete()`` and
+    the queryset refuse, and a database trigger in each concrete model's migration rejects
+    any UPDATE. Rows go only with their parent when a whole record is erased (cascade).
     """
 
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("case")
-    )
+    change_refused_message = _("This record cannot be changed.")
+    delete_refused_message = _("This record cannot be deleted.")
+
     transition = models.CharField(_("transition"), max_length=30)
-    source_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
-    target_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -257,7 +258,31 @@ class StageChange(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(_("data given"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
-    objects = ImmutableQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied(self.change_refused_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(self.delete_refused_message)
+
+
+class StageChange(AppendOnlyRecord):
+    """One transition of a case (see AppendOnlyRecord); the trigger is in migration 0002."""
+
+    change_refused_message = _("The history of a case cannot be changed.")
+    delete_refused_message = _("The history of a case cannot be deleted.")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("case")
+    )
+    source_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    target_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
 
     territory_ur_path = "case__regional_union"
 
@@ -269,14 +294,6 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source_stage or '∅'} → {self.target_stage}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied(_("The history of a case cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied(_("The history of a case cannot be deleted."))
 
 
 class Activity(models.Model):
