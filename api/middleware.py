@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 
 from api import selectors, services
 from api.authentication import API_KEY_KEYWORD
@@ -98,25 +99,31 @@ class ApiMiddleware:
         if not claimed_partner_key:
             return
         partner = key.partner if key else None
-        match = request.resolver_match
         try:
-            services.api_request_log_write(
-                partner=partner,
-                key_prefix=key.prefix if key else "",
-                method=request.method,
-                path=request.path,
-                operation=match.view_name if match else "",
-                status_code=response.status_code,
-                duration_ms=int((time.monotonic() - started) * 1000),
-            )
-            if (
-                partner is not None
-                and request.method in _WRITE_METHODS
-                and response.status_code in _REJECTED_STATUSES
-            ):
-                self._record_rejected(request, response, partner)
+            # A savepoint: a failed log write must not break the request's own transaction
+            # (the test client and ATOMIC_REQUESTS run requests inside one).
+            with transaction.atomic():
+                self._write_logs(request, response, started, key, partner)
         except Exception:  # the answer matters more than its log
             logger.exception("could not record the API request %s %s", request.method, request.path)
+
+    def _write_logs(self, request, response, started, key, partner):
+        match = request.resolver_match
+        services.api_request_log_write(
+            partner=partner,
+            key_prefix=key.prefix if key else "",
+            method=request.method,
+            path=request.path,
+            operation=match.view_name if match else "",
+            status_code=response.status_code,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        if (
+            partner is not None
+            and request.method in _WRITE_METHODS
+            and response.status_code in _REJECTED_STATUSES
+        ):
+            self._record_rejected(request, response, partner)
 
     @staticmethod
     def _partner_key_from_header(request):

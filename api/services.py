@@ -143,17 +143,26 @@ def rejected_submission_record(
     body: bytes,
     content_type: str = "",
 ) -> RejectedSubmission:
-    """Keep a refused partner write for support, its body cut at the API size limit."""
+    """Keep a refused partner write for support, its body cut at the API size limit.
+
+    PostgreSQL text and jsonb cannot hold NUL characters, which a broken client may well
+    send: they are kept visible as U+FFFD rather than losing the whole record.
+    """
     limit = settings.RELEVE_API_MAX_BODY_BYTES
     return RejectedSubmission.objects.create(
         partner=partner,
-        endpoint=endpoint[:300],
+        endpoint=_without_nul(endpoint[:300]),
         status_code=status_code,
-        errors=errors or {},
-        content_type=content_type[:200],
-        body=body[:limit].decode("utf-8", errors="replace"),
+        errors=json.loads(_without_nul(json.dumps(errors or {}))),
+        content_type=_without_nul(content_type[:200]),
+        body=_without_nul(body[:limit].decode("utf-8", errors="replace")),
         body_truncated=len(body) > limit,
     )
+
+
+def _without_nul(text: str) -> str:
+    # Also the JSON escape of NUL, for the errors serialised above.
+    return text.replace("\x00", "\ufffd").replace("\\u0000", "\\ufffd")
 
 
 def rejected_submissions_purge(*, now: datetime | None = None) -> int:

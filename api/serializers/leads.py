@@ -209,3 +209,15 @@ class LeadListQuerySerializer(serializers.Serializer):
     updated_since = serializers.DateTimeField(
         required=False, help_text=_("Leads whose status changed at or after this instant.")
     )
+
+    def to_internal_value(self, data):
+        # DRF drops an empty optional query parameter silently; a typed filter given empty
+        # is an error instead (``?status=`` would otherwise list every lead).
+        blank = {
+            name: [_("This parameter cannot be empty.")]
+            for name in self.fields
+            if name in data and not str(data.get(name, "")).strip()
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)

@@ -9,7 +9,6 @@ taken in (no regional union covers the postal code's département yet) or ``Idem
 reused with another body.
 """
 
-import datetime
 import uuid
 
 from django.utils.translation import gettext as _
@@ -20,17 +19,17 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.pagination import CursorPagination
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.authentication import partner_of
 from api.idempotency import idempotent
+from api.pagination import StrictCursorPagination
 from api.problems import Problem
 from api.schema import problem_responses
 from api.serializers.leads import LeadCreateSerializer, LeadListQuerySerializer, LeadSerializer
-from api.views.base import PartnerAccessMixin
+from api.views.base import KnownQueryParametersMixin, PartnerAccessMixin
 from transmission import intake
 from transmission.models import LeadSubmission
 from transmission.partner_status import stages_with_status
@@ -38,45 +37,10 @@ from transmission.partner_status import stages_with_status
 JSON_MEDIA_TYPE = "application/json"
 
 
-class LeadCursorPagination(CursorPagination):
-    """Pages of at most 100 leads (50 by default), the most recently received first.
+class LeadCursorPagination(StrictCursorPagination):
+    """Ordered on the reception time, which never changes, so a page never skips a lead."""
 
-    Ordered on the reception time, which never changes, so a page never skips a lead; a
-    cursor that does not decode is a 400 naming ``cursor``.
-    """
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
     ordering = ("-created_at", "-id")
-
-    def decode_cursor(self, request):
-        encoded = request.query_params.get(self.cursor_query_param)
-        try:
-            cursor = super().decode_cursor(request)
-        except exceptions.NotFound:
-            cursor = None
-        else:
-            if cursor is None or cursor.position is None or _is_datetime(cursor.position):
-                return cursor
-        if encoded is None:
-            return None
-        raise serializers.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 100}
-        return parameters
-
-
-def _is_datetime(value: str) -> bool:
-    try:
-        datetime.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 @extend_schema_view(
@@ -97,10 +61,15 @@ def _is_datetime(value: str) -> bool:
     ),
 )
 class LeadViewSet(
-    PartnerAccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    PartnerAccessMixin,
+    KnownQueryParametersMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = LeadSerializer
     pagination_class = LeadCursorPagination
+    list_query_serializer = LeadListQuerySerializer
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):

@@ -46,7 +46,7 @@ from api.serializers.staff import (
     TransitionRequestSerializer,
     transition_input_serializer,
 )
-from api.views.base import StaffAccessMixin
+from api.views.base import KnownQueryParametersMixin, StaffAccessMixin
 from crm.roles import AGGREGATE_ONLY_ROLES
 from crm.scoping import user_role
 from financement import selectors as financing
@@ -96,11 +96,12 @@ def _refused_problem(status_code: int, description: str) -> dict:
         tags=TAGS,
     ),
 )
-class CaseViewSet(StaffAccessMixin, viewsets.GenericViewSet):
+class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericViewSet):
     permission_classes = [ReadsCases]
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseFilter
     pagination_class = StaffCursorPagination
+    listing_actions = ("list", "activities")
     serializer_class = CaseDetailSerializer
     queryset = Case.objects.none()  # for the schema; rows come from the selectors
 

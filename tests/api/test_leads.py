@@ -546,7 +546,14 @@ def test_list_filters_by_status_and_updated_since(partner_client, partner):
     assert ids(status="closed") == {str(closed.pk)}
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert ids(updated_since=since) == {str(received.pk), str(working.pk)}
-    for params in ({"status": "lead"}, {"updated_since": "yesterday"}):
+    # An empty typed filter is an error, not "no filter" (it would list every lead).
+    for params in (
+        {"status": "lead"},
+        {"updated_since": "yesterday"},
+        {"status": ""},
+        {"updated_since": " "},
+        {"stauts": "closed"},  # misspelt: refused rather than ignored
+    ):
         problem = assert_problem(partner_client.get(LEADS, params), 400, "validation-error")
         assert set(problem["errors"]) == set(params)
 
@@ -555,7 +562,10 @@ def test_list_filters_by_status_and_updated_since(partner_client, partner):
 def test_cursor_pagination_is_capped_at_100(partner_client, partner):
     for _ in range(105):
         _lead_in_stage(partner, Stage.LEAD)
-    page = partner_client.get(LEADS, {"page_size": 1000}).json()
+    for size in (1000, 101, 0, -1, "many"):
+        problem = assert_problem(partner_client.get(LEADS, {"page_size": size}), 400)
+        assert set(problem["errors"]) == {"page_size"}
+    page = partner_client.get(LEADS, {"page_size": 100}).json()
     assert len(page["results"]) == 100 and page["next"]
     rest = partner_client.get(page["next"]).json()
     assert len(rest["results"]) == 5 and rest["next"] is None
@@ -564,7 +574,8 @@ def test_cursor_pagination_is_capped_at_100(partner_client, partner):
     small = partner_client.get(LEADS, {"page_size": 2}).json()
     assert len(small["results"]) == 2
     assert len(partner_client.get(LEADS).json()["results"]) == 50
-    assert_problem(partner_client.get(LEADS, {"cursor": "garbage"}), 400, "validation-error")
+    for cursor in ("garbage", ""):
+        assert_problem(partner_client.get(LEADS, {"cursor": cursor}), 400, "validation-error")
 
 
 @pytest.mark.django_db

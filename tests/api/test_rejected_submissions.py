@@ -27,6 +27,17 @@ def test_validation_error_is_stored_with_errors_and_body(partner_client, partner
     assert "company.siren" in rejected.errors and "status" in rejected.errors
 
 
+def test_a_body_with_nul_characters_is_stored_and_the_answer_unharmed(partner_client, partner):
+    # PostgreSQL text and jsonb refuse NUL: the record keeps it visible as U+FFFD.
+    raw = json.dumps({"company": {"name": "A\u0000B"}, "status\u0000": 1})
+    response = partner_client.post(ECHO, raw, content_type="application/json")
+    assert response.status_code == 400
+    rejected = RejectedSubmission.objects.get()
+    assert "\x00" not in rejected.body and "\\u0000" not in rejected.body
+    assert "\\ufffd" in rejected.body or "\ufffd" in rejected.body
+    assert "\x00" not in json.dumps(rejected.errors, ensure_ascii=False)
+
+
 def test_unsupported_media_type_is_stored(partner_client):
     partner_client.post(ECHO, b"a=1", content_type="application/x-www-form-urlencoded")
     rejected = RejectedSubmission.objects.get()

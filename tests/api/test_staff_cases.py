@@ -224,11 +224,20 @@ def test_filters(clients, staff):
         ({"page_size": "ten"}, "page_size"),
         ({"stage": ""}, "stage"),
         ({"updated_since": ""}, "updated_since"),
+        # A misspelt filter must not silently list everything.
+        ({"stauts": "lead"}, "stauts"),
     ],
 )
 def test_invalid_filters_are_400_naming_the_parameter(clients, case, params, field):
     body = assert_problem(clients["officer"].get(CASES, params), 400, "validation-error")
     assert field in body["errors"], body
+
+
+def test_unknown_parameters_are_refused_on_activity_lists_only(clients, case):
+    activities = f"{CASES}{case.pk}/activities/"
+    body = assert_problem(clients["officer"].get(activities, {"sort": "x"}), 400)
+    assert set(body["errors"]) == {"sort"}
+    assert clients["officer"].get(f"{CASES}{case.pk}/", {"sort": "x"}).status_code == 200
 
 
 def test_cursor_pagination_walks_every_case_once(clients, staff):
