@@ -50,16 +50,18 @@ def request_fingerprint(request) -> str:
 
 
 def _replay(record) -> Response:
-    response = Response(record.response_body, status=record.response_status)
+    # Parsed back in its stored key order, so DRF renders the same bytes again.
+    data = json.loads(record.response_body) if record.response_body is not None else None
+    response = Response(data, status=record.response_status)
     for name, value in record.response_headers.items():
         response[name] = value
     response[REPLAY_HEADER] = "true"
     return response
 
 
-def _storable(response) -> tuple[object, dict[str, str]]:
+def _storable(response) -> tuple[str | None, dict[str, str]]:
     data = response.data
-    body = json.loads(JSONRenderer().render(data)) if data is not None else None
+    body = JSONRenderer().render(data).decode() if data is not None else None
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
     return body, headers
 

@@ -131,7 +131,9 @@ class IdempotencyRecord(models.Model):
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
-    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    # The rendered JSON text, not a JSONField: PostgreSQL's jsonb reorders keys, and a replay
+    # must give back the very same bytes.
+    response_body = models.TextField(_("response body"), null=True, blank=True)
     response_headers = models.JSONField(_("response headers"), default=dict, blank=True)
 
     class Meta:
