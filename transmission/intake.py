@@ -127,6 +127,10 @@ def _organisation_get_or_create(company: dict[str, Any]) -> tuple[Organisation, 
             raise
         return existing, False
     except ValidationError as error:
+        # The SIREN's uniqueness check may see another lead's organisation committed meanwhile.
+        existing = Organisation.objects.filter(siren=siren).first() if siren else None
+        if existing is not None:
+            return existing, False
         raise LeadRefused(
             {f"company.{field}": messages for field, messages in error.message_dict.items()}
         ) from error
@@ -226,9 +230,12 @@ def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> Lea
                 {"company.postal_code": [_("No regional union covers this département yet.")]}
             )
         if organisation is None:
-            organisation, created = _organisation_get_or_create(company)
-            if not created:
-                case = _open_case_of(organisation)
+            organisation, _created = _organisation_get_or_create(company)
+    if case is None and organisation.siren:
+        # Two leads for one company at the same moment: the second waits on this row lock
+        # until the first commits, then finds its case and joins it instead of opening another.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+        case = _open_case_of(organisation)
     if case is not None:
         submission.matched_existing_case = True
         _officer_task(case=case, partner=partner, data=data)

@@ -618,3 +618,46 @@ def test_schema_documents_every_status_code_of_the_lead_operations(client):
 
 def test_lead_body_helper_copies():
     assert lead_body() == copy.deepcopy(lead_body())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_leads_for_one_company_open_a_single_case(
+    requires_postgresql, live_server, partner_key
+):
+    staff_user(Role.OFFICER, "ouest")
+    # A company already known (say, an earlier abandoned project) with no open case: the
+    # unique SIREN no longer serialises the leads, the row lock in lead_submit must.
+    OrganisationFactory(siren=lead_body()["company"]["siren"], postal_code="35000")
+    senders = 10
+    barrier = threading.Barrier(senders)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def send(number: int):
+        body = json.dumps(lead_body(external_ref=f"same-company-{number}")).encode()
+        request = urllib.request.Request(
+            live_server.url + LEADS,
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Api-Key {partner_key}", "Content-Type": "application/json"},
+        )
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [201] * senders
+    assert Case.objects.count() == 1
+    assert LeadSubmission.objects.filter(case=Case.objects.get()).count() == senders
+    assert LeadSubmission.objects.filter(matched_existing_case=True).count() == senders - 1
