@@ -16,7 +16,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +29,7 @@ from financement.models import (
     Instrument,
     LineDecision,
 )
+from transmission.admin import TransitionPageMixin
 from transmission.models import Case
 
 NEEDS_FIELDS = ["price_or_investment", "working_capital", "other_needs", "notes"]
@@ -338,7 +338,9 @@ class LineDecisionInline(admin.TabularInline):
 
 
 @admin.register(FinancingLine)
-class FinancingLineAdmin(TerritoryScopedAdmin):
+class FinancingLineAdmin(TransitionPageMixin, TerritoryScopedAdmin):
+    conflict_errors = (services.LineConflict,)
+
     list_display = [
         "plan",
         "instrument",
@@ -420,6 +422,7 @@ class FinancingLineAdmin(TerritoryScopedAdmin):
         form = DecisionForm(
             request.POST or None, line=line, name=name, initial={"seen_status": line.status}
         )
+        label = workflow.TRANSITIONS[name].label
         if request.method == "POST" and form.is_valid():
             data = {
                 k: v
@@ -428,35 +431,30 @@ class FinancingLineAdmin(TerritoryScopedAdmin):
             }
             seen = FinancingLine.objects.get(pk=line.pk)
             seen.__dict__["status"] = form.cleaned_data["seen_status"]
-            try:
-                services.financing_line_decide(
+            outcome = self.transition_outcome(
+                request,
+                perform=lambda: services.financing_line_decide(
                     line=seen,
                     name=name,
                     by=request.user,
                     comment=form.cleaned_data["comment"],
                     **data,
-                )
-            except services.LineConflict as conflict:
-                messages.error(request, " ".join(conflict.reasons))
-                return HttpResponseRedirect(change_url)
-            except services.LineDecisionForbidden as forbidden:
-                reasons, status = forbidden.reasons, 403
-            except services.LineDecisionRefused as refused:
-                reasons, status = refused.reasons, 400
-            else:
-                messages.success(request, workflow.TRANSITIONS[name].label)
-                return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "line": line,
-            "form": form,
-            "reasons": reasons,
-            "title": f"{line} – {workflow.TRANSITIONS[name].label}",
-            "transition_label": workflow.TRANSITIONS[name].label,
-        }
-        return TemplateResponse(
-            request, "admin/financement/financingline/decide.html", context, status=status
+                ),
+                change_url=change_url,
+                label=label,
+            )
+            if isinstance(outcome, HttpResponseRedirect):
+                return outcome
+            reasons, status = outcome
+        return self.transition_page(
+            request,
+            template="admin/financement/financingline/decide.html",
+            label=label,
+            title=str(line),
+            form=form,
+            reasons=reasons,
+            status=status,
+            line=line,
         )
 
 

@@ -92,8 +92,46 @@ class TransitionForm(forms.Form):
         )
 
 
+class TransitionPageMixin:
+    """The admin page that runs one workflow transition through its service.
+
+    Shared by the case admin and the financing-line admin (financement): the service decides,
+    this only turns its answer into a redirect with a message, or the form again with every
+    reason it gave (403 when forbidden, 400 when refused).
+    """
+
+    # Errors meaning "someone changed the object meanwhile": back to it with the message.
+    conflict_errors: tuple[type[Exception], ...] = (services.CaseConflict,)
+
+    def transition_outcome(self, request, *, perform, change_url, label):
+        """Run ``perform()``: a redirect when done or in conflict, else (reasons, status)."""
+        try:
+            perform()
+        except self.conflict_errors as conflict:
+            messages.error(request, str(conflict))
+            return HttpResponseRedirect(change_url)
+        except services.TransitionForbidden as forbidden:
+            return forbidden.reasons, 403
+        except services.TransitionRefused as refused:
+            return refused.reasons, 400
+        messages.success(request, label)
+        return HttpResponseRedirect(change_url)
+
+    def transition_page(self, request, *, template, label, title, form, reasons, status, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "reasons": reasons,
+            "title": f"{title} – {label}",
+            "transition_label": label,
+            **extra,
+        }
+        return TemplateResponse(request, template, context, status=status)
+
+
 @admin.register(Case)
-class CaseAdmin(TerritoryScopedAdmin):
+class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     list_display = [
         "reference",
         "organisation",
@@ -269,39 +307,35 @@ class CaseAdmin(TerritoryScopedAdmin):
         form = TransitionForm(
             request.POST or None, case=case, name=name, initial={"version": case.version}
         )
+        label = workflow.TRANSITIONS[name].label
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("comment", "version")}
             data = {k: v for k, v in data.items() if v not in (None, "")}
             case.version = form.cleaned_data["version"]
-            try:
-                services.case_transition(
+            outcome = self.transition_outcome(
+                request,
+                perform=lambda: services.case_transition(
                     case=case,
                     name=name,
                     by=request.user,
                     comment=form.cleaned_data["comment"],
                     **data,
-                )
-            except services.CaseConflict as conflict:
-                messages.error(request, str(conflict))
-                return HttpResponseRedirect(change_url)
-            except services.TransitionForbidden as forbidden:
-                reasons, status = forbidden.reasons, 403
-            except services.TransitionRefused as refused:
-                reasons, status = refused.reasons, 400
-            else:
-                messages.success(request, workflow.TRANSITIONS[name].label)
-                return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "case": case,
-            "form": form,
-            "reasons": reasons,
-            "title": f"{case.reference} – {workflow.TRANSITIONS[name].label}",
-            "transition_label": workflow.TRANSITIONS[name].label,
-        }
-        return TemplateResponse(
-            request, "admin/transmission/case/transition.html", context, status=status
+                ),
+                change_url=change_url,
+                label=label,
+            )
+            if isinstance(outcome, HttpResponseRedirect):
+                return outcome
+            reasons, status = outcome
+        return self.transition_page(
+            request,
+            template="admin/transmission/case/transition.html",
+            label=label,
+            title=case.reference,
+            form=form,
+            reasons=reasons,
+            status=status,
+            case=case,
         )
 
 
