@@ -1,6 +1,9 @@
 """Fixtures for the API tests: partners with keys, clients carrying credentials."""
 
 import json
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from django.core.cache import cache
@@ -49,3 +52,31 @@ def assert_problem(response, status: int, slug: str | None = None) -> dict:
     if slug:
         assert body["type"] == f"/api/v1/problems/{slug}/"
     return body
+
+
+def post_concurrently(url: str, bodies: list[bytes], headers: dict) -> list[tuple[int, bytes]]:
+    """POST every body at the same instant, one thread each (real HTTP, e.g. to live_server).
+
+    Returns the (status, body) of each answer, in completion order.
+    """
+    barrier = threading.Barrier(len(bodies))
+    results: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+
+    def send(payload: bytes) -> None:
+        request = urllib.request.Request(url, data=payload, method="POST", headers=headers)
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                outcome = (response.status, response.read())
+        except urllib.error.HTTPError as error:
+            outcome = (error.code, error.read())
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,9 +1,6 @@
 """Idempotency-Key: replay, mismatch (422), in progress (409), expiry, concurrency."""
 
 import json
-import threading
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -12,7 +9,7 @@ from django.utils import timezone
 from api import services
 from api.models import IdempotencyRecord
 from tests.api import urls as test_urls
-from tests.api.conftest import assert_problem
+from tests.api.conftest import assert_problem, post_concurrently
 
 ECHO = "/api/test/echo/"
 BODY = {"company": {"name": "Scop Test", "siren": "123456789"}, "contact": {"first_name": "Léa"}}
@@ -138,37 +135,16 @@ def test_webhook_registration_is_idempotent(partner_client, settings):
 def test_twenty_concurrent_identical_requests_make_one_record(
     requires_postgresql, live_server, partner_key
 ):
-    barrier = threading.Barrier(20)
-    results: list[tuple[int, bytes]] = []
-    lock = threading.Lock()
-    payload = json.dumps(BODY).encode()
-
-    def send():
-        request = urllib.request.Request(
-            live_server.url + ECHO,
-            data=payload,
-            method="POST",
-            headers={
-                "Authorization": f"Api-Key {partner_key}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": "concurrent-1",
-                "X-Test-Delay": "0.5",
-            },
-        )
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                outcome = (response.status, response.read())
-        except urllib.error.HTTPError as error:
-            outcome = (error.code, error.read())
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=send) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = post_concurrently(
+        live_server.url + ECHO,
+        [json.dumps(BODY).encode()] * 20,
+        {
+            "Authorization": f"Api-Key {partner_key}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": "concurrent-1",
+            "X-Test-Delay": "0.5",
+        },
+    )
 
     statuses = sorted(status for status, _ in results)
     assert len(results) == 20

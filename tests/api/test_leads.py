@@ -3,9 +3,6 @@ statuses, BOLA, idempotency, duplicates, rejected submissions and the schema."""
 
 import copy
 import json
-import threading
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -16,7 +13,7 @@ from api import services
 from api.models import IdempotencyRecord, RejectedSubmission
 from crm.models import LawfulBasis, NafEntry, Organisation, Person
 from crm.roles import Role
-from tests.api.conftest import assert_problem
+from tests.api.conftest import assert_problem, post_concurrently
 from tests.factories import OrganisationFactory, PartnerFactory, staff_user, valid_siren
 from tests.transmission.factories import CaseFactory, closing_data_for
 from transmission.choices import ActivityKind, CaseSource, Stage, TargetForm
@@ -334,36 +331,15 @@ def test_twenty_concurrent_identical_leads_make_one_record(
     requires_postgresql, live_server, partner_key
 ):
     staff_user(Role.OFFICER, "ouest")
-    payload = json.dumps(lead_body()).encode()
-    barrier = threading.Barrier(20)
-    results: list[tuple[int, bytes]] = []
-    lock = threading.Lock()
-
-    def send():
-        request = urllib.request.Request(
-            live_server.url + LEADS,
-            data=payload,
-            method="POST",
-            headers={
-                "Authorization": f"Api-Key {partner_key}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": "concurrent-lead",
-            },
-        )
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                outcome = (response.status, response.read())
-        except urllib.error.HTTPError as error:
-            outcome = (error.code, error.read())
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=send) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = post_concurrently(
+        live_server.url + LEADS,
+        [json.dumps(lead_body()).encode()] * 20,
+        {
+            "Authorization": f"Api-Key {partner_key}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": "concurrent-lead",
+        },
+    )
 
     statuses = [status for status, _body in results]
     assert len(results) == 20
@@ -630,32 +606,12 @@ def test_concurrent_leads_for_one_company_open_a_single_case(
     # unique SIREN no longer serialises the leads, the row lock in lead_submit must.
     OrganisationFactory(siren=lead_body()["company"]["siren"], postal_code="35000")
     senders = 10
-    barrier = threading.Barrier(senders)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def send(number: int):
-        body = json.dumps(lead_body(external_ref=f"same-company-{number}")).encode()
-        request = urllib.request.Request(
-            live_server.url + LEADS,
-            data=body,
-            method="POST",
-            headers={"Authorization": f"Api-Key {partner_key}", "Content-Type": "application/json"},
-        )
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(senders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = post_concurrently(
+        live_server.url + LEADS,
+        [json.dumps(lead_body(external_ref=f"same-company-{n}")).encode() for n in range(senders)],
+        {"Authorization": f"Api-Key {partner_key}", "Content-Type": "application/json"},
+    )
+    statuses = [status for status, _body in results]
 
     assert statuses == [201] * senders
     assert Case.objects.count() == 1
