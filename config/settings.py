@@ -106,6 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTH_USER_MODEL = "crm.User"
 LOGIN_URL = "login"
 # Until the back office lands, people work in the Django admin.
 LOGIN_REDIRECT_URL = "admin:index"

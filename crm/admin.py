@@ -1,7 +1,6 @@
 """Admin for crm. Every staff-facing admin of a territorial model uses TerritoryScopedAdmin."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from crm.models import (
     Region,
     RegionalUnion,
     RegionalUnionDepartement,
+    User,
 )
 
 admin.site.site_header = _("Relève administration")
@@ -157,14 +157,40 @@ class OfficerProfileInline(admin.StackedInline):
     max_num = 1
 
 
-User = get_user_model()
-admin.site.unregister(User)
-
-
 @admin.register(User)
 class ReleveUserAdmin(UserAdmin):
     inlines = [OfficerProfileInline]
-    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("display_name", "first_name", "last_name", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+    @admin.display(description=_("full name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -26,7 +26,7 @@ RATIO = {"max_digits": 12, "decimal_places": 4}
 class StaffMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    full_name = serializers.CharField(source="get_full_name")
+    full_name = serializers.CharField()
 
 
 class RegionalUnionSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from crm.models.territory import (
     RegionalUnion,
     RegionalUnionDepartement,
 )
+from crm.models.users import User
 
 __all__ = [
     "ContactRole",
@@ -34,4 +35,5 @@ __all__ = [
     "Region",
     "RegionalUnion",
     "RegionalUnionDepartement",
+    "User",
 ]
