@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 # La Poste's SIRETs do not follow Luhn: INSEE validates them by digit sum modulo 5.
 LA_POSTE_SIREN = "356000000"
 
-_NAF_SUBCLASS = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
+_NAF_SUBCLASS = re.compile(r"^([0-9]{2})\.?([0-9]{2})([A-Z])$")
 _OVERSEAS_DEPARTEMENTS = frozenset({"971", "972", "973", "974", "976"})
 # Corsica shares the "20" prefix: 20000–20199 is Corse-du-Sud, 20200 and above Haute-Corse.
 _CORSICA_SPLIT = 20200
@@ -22,6 +22,22 @@ _CORSICA_SPLIT = 20200
 def strip_spaces(value: str) -> str:
     """Remove every kind of space people paste into identifiers (incl. non-breaking)."""
     return re.sub(r"\s+", "", value or "")
+
+
+# A dot or a hyphen between two digits: "123.456.782", "123-456-782".
+_DIGIT_GROUP_SEPARATOR = re.compile(r"(?<=\d)[.\-](?=\d)")
+# Only ASCII digits: ``\d`` alone also takes other scripts' digits ("٧٣٢٨٢٩٣٢٠"), which would
+# pass Luhn and defeat the uniqueness of the stored identifier.
+_ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+
+
+def compact_identifier(value: str) -> str:
+    """A SIREN or SIRET as people type it, without spaces and digit-group separators."""
+    return _DIGIT_GROUP_SEPARATOR.sub("", strip_spaces(value))
+
+
+def _digits_of_length(value: str, length: int) -> bool:
+    return len(value) == length and _ASCII_DIGITS.fullmatch(value) is not None
 
 
 def luhn_valid(digits: str) -> bool:
@@ -45,14 +61,16 @@ def luhn_check_digit(partial: str) -> str:
 
 
 def normalize_siren(value: str) -> str:
-    siren = strip_spaces(value)
-    if not re.fullmatch(r"\d{9}", siren):
+    """The SIREN as nine ASCII digits, or a ``ValidationError`` saying what is wrong."""
+    siren = compact_identifier(value)
+    if not _digits_of_length(siren, 9):
         raise ValidationError(
-            _("The SIREN “%(value)s” must have exactly 9 digits."),
+            _("The SIREN “%(value)s” must have exactly 9 digits from 0 to 9."),
             code="siren_format",
             params={"value": value},
         )
-    if not luhn_valid(siren):
+    # 000000000 passes Luhn but INSEE never assigns it.
+    if not luhn_valid(siren) or not siren.strip("0"):
         raise ValidationError(
             _("The SIREN “%(value)s” is invalid: its check digit is wrong."),
             code="siren_checksum",
@@ -62,10 +80,10 @@ def normalize_siren(value: str) -> str:
 
 
 def normalize_siret(value: str) -> str:
-    siret = strip_spaces(value)
-    if not re.fullmatch(r"\d{14}", siret):
+    siret = compact_identifier(value)
+    if not _digits_of_length(siret, 14):
         raise ValidationError(
-            _("The SIRET “%(value)s” must have exactly 14 digits."),
+            _("The SIRET “%(value)s” must have exactly 14 digits from 0 to 9."),
             code="siret_format",
             params={"value": value},
         )
@@ -73,7 +91,7 @@ def normalize_siret(value: str) -> str:
         valid = sum(int(c) for c in siret) % 5 == 0
     else:
         valid = luhn_valid(siret)
-    if not valid:
+    if not valid or not siret.strip("0"):
         raise ValidationError(
             _("The SIRET “%(value)s” is invalid: its check digit is wrong."),
             code="siret_checksum",
@@ -84,6 +102,7 @@ def normalize_siret(value: str) -> str:
 
 def vat_number(siren: str) -> str:
     """Intra-community VAT number derived from a SIREN."""
+    siren = normalize_siren(siren)
     key = (12 + 3 * (int(siren) % 97)) % 97
     return f"FR{key:02d}{siren}"
 
@@ -103,7 +122,7 @@ def normalize_naf_code(value: str) -> str:
 
 def normalize_postal_code(value: str) -> str:
     code = strip_spaces(value)
-    if not re.fullmatch(r"\d{5}", code):
+    if not _digits_of_length(code, 5):
         raise ValidationError(
             _("The postal code “%(value)s” must have exactly 5 digits."),
             code="postal_code_format",

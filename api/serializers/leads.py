@@ -56,12 +56,9 @@ class LeadCompanyInputSerializer(StrictSerializer):
         if not value:
             return None
         try:
-            siren = normalize_siren(value)
+            return normalize_siren(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(_django_messages(error)) from error
-        if not siren.isascii():  # the pattern's \d also takes other scripts' digits
-            raise serializers.ValidationError(_("The SIREN must have 9 digits from 0 to 9."))
-        return siren
 
     def validate_naf_code(self, value):
         if not value:

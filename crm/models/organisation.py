@@ -100,8 +100,12 @@ class Organisation(models.Model):
         return self.is_cooperative and self.cooperative_ceased_on is None
 
     def clean_fields(self, exclude=None) -> None:
-        # Strip the spaces people paste ("123 456 782") before length checks run.
-        for field in ("siren", "siret", "postal_code", "naf_code"):
+        # Compact what people paste ("123 456 782", "123.456.782") before length checks run.
+        for field in ("siren", "siret"):
+            value = getattr(self, field)
+            if value:
+                setattr(self, field, identifiers.compact_identifier(value))
+        for field in ("postal_code", "naf_code"):
             value = getattr(self, field)
             if value:
                 setattr(self, field, identifiers.strip_spaces(value))

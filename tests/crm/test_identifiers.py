@@ -7,10 +7,18 @@ from crm.identifiers import departement_code_by_rule
 
 
 @pytest.mark.parametrize(
-    "value", ["123456782", "123 456 782", "123\u00a0456\u00a0782", "732829320"]
+    "value",
+    [
+        "123456782",
+        "123 456 782",
+        "123\u00a0456\u00a0782",
+        "123.456.782",
+        "123-456-782",
+        " 123 456-782 ",
+    ],
 )
-def test_valid_sirens(value):
-    assert identifiers.normalize_siren(value) == identifiers.strip_spaces(value)
+def test_valid_sirens_are_compacted_to_nine_digits(value):
+    assert identifiers.normalize_siren(value) == "123456782"
 
 
 @pytest.mark.parametrize(
@@ -21,6 +29,15 @@ def test_valid_sirens(value):
         ("1234567820", "siren_format"),
         ("12345678A", "siren_format"),
         ("", "siren_format"),
+        # Luhn-valid, but Arabic-Indic / full-width digits: nine digits "from 0 to 9" only.
+        ("\u0667\u0663\u0662\u0668\u0662\u0669\u0663\u0662\u0660", "siren_format"),
+        ("\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0665\u0669", "siren_format"),
+        ("\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff12", "siren_format"),
+        # Luhn-valid but never assigned.
+        ("000000000", "siren_checksum"),
+        # A separator is only compacted between digits.
+        ("123456782.", "siren_format"),
+        ("-123456782", "siren_format"),
     ],
 )
 def test_invalid_sirens(value, code):
@@ -54,12 +71,24 @@ def test_la_poste_sirets_follow_the_digit_sum_rule_not_luhn():
         identifiers.normalize_siret("35600000000048")
 
 
-def test_vat_number_key():
-    # (12 + 3 × (123456782 mod 97)) mod 97
-    assert (
-        identifiers.vat_number("123456782")
-        == "FR" + f"{(12 + 3 * (123456782 % 97)) % 97:02d}" + "123456782"
-    )
+@pytest.mark.parametrize(
+    ("siren", "vat"),
+    [
+        # Published VAT numbers of real companies (La Poste, Société Générale).
+        ("356000000", "FR39356000000"),
+        ("552 120 222", "FR27552120222"),
+    ],
+)
+def test_vat_number_of_known_companies(siren, vat):
+    assert identifiers.vat_number(siren) == vat
+
+
+def test_sirets_are_compacted_and_ascii_only():
+    assert identifiers.normalize_siret("123.456.782-00010") == "12345678200010"
+    with pytest.raises(ValidationError):
+        identifiers.normalize_siret("00000000000000")
+    with pytest.raises(ValidationError):
+        identifiers.normalize_siret("\uff11" + "2345678200010")
 
 
 @pytest.mark.parametrize(

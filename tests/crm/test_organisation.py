@@ -151,3 +151,20 @@ def test_admin_creates_a_valid_organisation(client):
     organisation = Organisation.objects.get()
     assert (organisation.naf_code, organisation.departement_id) == ("62.01Z", "35")
     assert organisation.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    "siren", ["\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0665\u0669", "000000000"]
+)
+def test_the_service_refuses_sirens_that_would_defeat_uniqueness(siren):
+    with pytest.raises(ValidationError) as error:
+        services.organisation_create(name="Atelier test", siren=siren, postal_code="35000")
+    assert "siren" in error.value.message_dict
+    assert not Organisation.objects.filter(name="Atelier test").exists()
+
+
+def test_the_service_compacts_dots_and_hyphens_between_digit_groups():
+    organisation = services.organisation_create(
+        name="Atelier test", siren="123.456.782", siret="123-456-782-00010", postal_code="35000"
+    )
+    assert (organisation.siren, organisation.siret) == ("123456782", "12345678200010")
