@@ -1,4 +1,4 @@
-"""Writes that matter in crm: organisations, staff roles and the groups that follow them."""
+"""Writes that matter in crm: organisations, people, staff roles and the groups that follow them."""
 
 from collections.abc import Iterable
 from importlib import import_module
@@ -6,8 +6,9 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
-from crm.models import OfficerProfile, Organisation, RegionalUnion
+from crm.models import Departement, OfficerProfile, Organisation, Person, RegionalUnion
 from crm.roles import STAFF_ROLES, Role
 
 # Group names are what administrators see in the admin; the role code stays the key.
@@ -81,9 +82,15 @@ def officer_profile_set(
 
 
 @transaction.atomic
-def organisation_create(**fields) -> Organisation:
-    """Create an organisation after full validation (SIREN/SIRET/NAF/postal code)."""
+def organisation_create(*, departement: Departement | None = None, **fields) -> Organisation:
+    """Create an organisation after full validation (SIREN/SIRET/NAF/postal code).
+
+    ``departement``: the one the caller already resolved from this very postal code (the
+    lead intake does, to place the lead), so it is not looked up a second time.
+    """
     organisation = Organisation(**fields)
+    if departement is not None:
+        organisation.departement_resolved(departement)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -97,3 +104,24 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def person_create(**fields) -> Person:
+    """Record a person after full validation (name, contact details, lawful basis)."""
+    person = Person(**fields)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def person_matching(*, organisation: Organisation, first_name: str, last_name: str, email: str):
+    """The person of ``organisation`` this contact already is, or None.
+
+    The same e-mail address, or the same first and last names (case-insensitive): a partner
+    sending twenty leads for one company describes one contact, not twenty.
+    """
+    same_contact = Q(first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip())
+    if email:
+        same_contact |= Q(email__iexact=email.strip())
+    return Person.objects.filter(same_contact, organisation=organisation).order_by("pk").first()

@@ -1,14 +1,17 @@
 """Partner leads: ``lead_submit`` stores what a partner sent and attaches it to a case.
 
-One transaction: the submission (with its exact body), then either the open case of the same
-SIREN (a task for its officer) or a new organisation, contact and case in ``lead``, assigned
-by the regional union's rule. The API validates the data first (``api.serializers.leads``);
-this module trusts its shape but still refuses what only the database can tell.
+One transaction, a short sequence of named steps: check the lead's own rules, record the
+submission (its exact body), find the company by SIREN, then either join its open case (a
+task for its officer) or place the lead (département and regional union, resolved once),
+create the organisation and open a case in ``lead``, assigned by the UR's rule; last, the
+contact. The API parses the body first (``api.serializers.leads``: types and formats); every
+rule about what a lead may be lives here, so any caller gets the same answers.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,11 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import services as crm_services
-from crm.models import LawfulBasis, Organisation, Partner, Person, RegionalUnion
+from crm.actors import SYSTEM
+from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
 from crm.roles import Role
 from crm.territories import departement_for_postal_code, regional_union_for_departement
 from transmission import services
-from transmission.choices import OPEN_STAGES, ActivityKind, CaseSource
+from transmission.choices import OPEN_STAGES, ActivityKind, CaseKind, CaseSource
 from transmission.models import (
     Activity,
     Case,
@@ -34,6 +38,7 @@ from transmission.models import (
 
 __all__ = [
     "LeadDuplicate",
+    "LeadInvalid",
     "LeadRefused",
     "add_working_days",
     "lead_assignee",
@@ -52,12 +57,26 @@ class LeadDuplicate(Exception):
         super().__init__(str(existing.pk))
 
 
-class LeadRefused(Exception):
-    """Well-formed but impossible to take in (API: 422); ``errors`` by field path."""
-
+class _LeadErrors(Exception):
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
+
+
+class LeadInvalid(_LeadErrors):
+    """The lead breaks a rule of what a lead is (API: 400); ``errors`` by field path."""
+
+
+class LeadRefused(_LeadErrors):
+    """Well-formed but impossible to take in (API: 422); ``errors`` by field path."""
+
+
+@dataclass(frozen=True)
+class LeadPlace:
+    """Where a new lead goes: resolved once from the company's postal code."""
+
+    departement: Departement
+    regional_union: RegionalUnion
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
@@ -94,110 +113,24 @@ def lead_assignee(regional_union: RegionalUnion):
     )
 
 
-def _open_case_of(organisation: Organisation) -> Case | None:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .filter(organisation=organisation, stage__in=OPEN_STAGES)
-        .order_by("created_at", "pk")
-        .first()
-    )
+# --- The steps of lead_submit, in order -------------------------------------------------------
 
 
-def _organisation_get_or_create(company: dict[str, Any]) -> tuple[Organisation, bool]:
-    siren = company.get("siren") or None
-    if siren:
-        existing = Organisation.objects.filter(siren=siren).first()
-        if existing is not None:
-            return existing, False
-    fields = {
-        "name": company["name"],
-        "siren": siren,
-        "naf_code": company.get("naf_code") or "",
-        "postal_code": company["postal_code"],
-        "city": company.get("city") or "",
-        "employees": company.get("employees"),
-    }
-    try:
-        with transaction.atomic():
-            return crm_services.organisation_create(**fields), True
-    except IntegrityError:
-        # Another lead created the same SIREN meanwhile (it has committed: the insert waited).
-        existing = Organisation.objects.filter(siren=siren).first() if siren else None
-        if existing is None:
-            raise
-        return existing, False
-    except ValidationError as error:
-        # The SIREN's uniqueness check may see another lead's organisation committed meanwhile.
-        existing = Organisation.objects.filter(siren=siren).first() if siren else None
-        if existing is not None:
-            return existing, False
-        raise LeadRefused(
-            {f"company.{field}": messages for field, messages in error.message_dict.items()}
-        ) from error
+def lead_rules_check(data: dict[str, Any]) -> None:
+    """What a lead must be whoever sends it (raises ``LeadInvalid``)."""
+    # A takeover or a conversion is about a company that exists: it has a SIREN. A creation
+    # ex nihilo has none yet.
+    if data["kind"] != CaseKind.CREATION and not data["company"].get("siren"):
+        raise LeadInvalid({"company.siren": [_("The SIREN is required unless kind is creation.")]})
 
 
-def _contact_create(*, organisation: Organisation, partner: Partner, contact: dict) -> Person:
-    # The partner attests that the person agreed to be contacted: consent, dated today.
-    person = Person(
-        first_name=contact["first_name"],
-        last_name=contact["last_name"],
-        email=contact.get("email") or "",
-        phone=contact.get("phone") or "",
-        role=contact["role"],
-        organisation=organisation,
-        lawful_basis=LawfulBasis.CONSENT,
-        consent_date=timezone.localdate(),
-        source=(_("Lead from %(partner)s") % {"partner": partner.name})[:200],
-    )
-    person.full_clean()
-    person.save()
-    return person
-
-
-def _officer_task(*, case: Case, partner: Partner, data: dict) -> Activity:
-    contact = data["contact"]
-    notes = "\n\n".join(
-        [
-            data["summary"],
-            _("Contact: %(name)s (%(role)s) %(email)s %(phone)s")
-            % {
-                "name": f"{contact['first_name']} {contact['last_name']}",
-                "role": contact["role"],
-                "email": contact.get("email") or "",
-                "phone": contact.get("phone") or "",
-            },
-        ]
-    ).strip()
-    activity = Activity(
-        case=case,
-        kind=ActivityKind.TASK,
-        subject=(_("New lead from %(partner)s on this case") % {"partner": partner.name})[:200],
-        notes=notes,
-        due_on=add_working_days(timezone.localdate(), TASK_DUE_WORKING_DAYS),
-        assignee=case.assigned_officer,
-        created_by=None,  # the system, on the partner's behalf
-    )
-    activity.full_clean(exclude=["created_by"])
-    activity.save()
-    return activity
-
-
-@transaction.atomic
-def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> LeadSubmission:
-    """Store a partner's lead and attach it to a case (an open one of the same SIREN, or new).
-
-    ``data`` is the validated body (``kind``, ``company``, ``contact``, ``summary``,
-    ``external_ref``...). Raises ``LeadDuplicate`` when the partner already used the
-    ``external_ref`` and ``LeadRefused`` when no regional union can take the lead; then
-    nothing is written.
-    """
+def _submission_record(*, partner: Partner, data: dict, raw_body: str) -> LeadSubmission:
     external_ref = data.get("external_ref") or ""
-    company = data["company"]
-    now = timezone.now()
     if external_ref:
         existing = LeadSubmission.objects.filter(partner=partner, external_ref=external_ref).first()
         if existing is not None:
             raise LeadDuplicate(existing)
+    now = timezone.now()
     submission = LeadSubmission(
         partner=partner,
         external_ref=external_ref,
@@ -216,46 +149,157 @@ def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> Lea
         if existing is None:
             raise
         raise LeadDuplicate(existing) from None
+    return submission
 
-    case = None
-    organisation = None
-    if company.get("siren"):
-        organisation = Organisation.objects.filter(siren=company["siren"]).first()
-        if organisation is not None:
-            case = _open_case_of(organisation)
-    if case is None:
-        departement = departement_for_postal_code(company["postal_code"])
-        if regional_union_for_departement(departement.code) is None:
-            raise LeadRefused(
-                {"company.postal_code": [_("No regional union covers this département yet.")]}
+
+def _open_case_of(organisation: Organisation | None) -> Case | None:
+    if organisation is None:
+        return None
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .filter(organisation=organisation, stage__in=OPEN_STAGES)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def _departement_of(company: dict[str, Any]) -> Departement:
+    try:
+        return departement_for_postal_code(company["postal_code"])
+    except ValidationError as error:
+        raise LeadInvalid({"company.postal_code": list(error.messages)}) from error
+
+
+def _lead_place(departement: Departement) -> LeadPlace:
+    regional_union = regional_union_for_departement(departement.code)
+    if regional_union is None:
+        raise LeadRefused(
+            {"company.postal_code": [_("No regional union covers this département yet.")]}
+        )
+    return LeadPlace(departement=departement, regional_union=regional_union)
+
+
+def _organisation_get_or_create(company: dict[str, Any], place: LeadPlace) -> Organisation:
+    siren = company.get("siren") or None
+    try:
+        with transaction.atomic():
+            return crm_services.organisation_create(
+                departement=place.departement,
+                name=company["name"],
+                siren=siren,
+                naf_code=company.get("naf_code") or "",
+                postal_code=company["postal_code"],
+                city=company.get("city") or "",
+                employees=company.get("employees"),
             )
-        if organisation is None:
-            organisation, _created = _organisation_get_or_create(company)
-    if case is None and organisation.siren:
-        # Two leads for one company at the same moment: the second waits on this row lock
-        # until the first commits, then finds its case and joins it instead of opening another.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
-        case = _open_case_of(organisation)
+    except IntegrityError:
+        # Another lead created the same SIREN meanwhile (it has committed: the insert waited).
+        existing = Organisation.objects.filter(siren=siren).first() if siren else None
+        if existing is None:
+            raise
+        return existing
+    except ValidationError as error:
+        # The SIREN's uniqueness check may see another lead's organisation committed meanwhile.
+        existing = Organisation.objects.filter(siren=siren).first() if siren else None
+        if existing is not None:
+            return existing
+        raise LeadInvalid(
+            {f"company.{field}": messages for field, messages in error.message_dict.items()}
+        ) from error
+
+
+def _case_open(*, organisation: Organisation, place: LeadPlace, partner: Partner, data) -> Case:
+    return services.case_create(
+        organisation=organisation,
+        kind=data["kind"],
+        by=None,
+        assigned_officer=lead_assignee(place.regional_union),
+        source=CaseSource.PARTNER,
+        source_partner=partner,
+        jobs_at_stake=data["company"].get("employees"),
+        comment=_("Lead from %(partner)s") % {"partner": partner.name},
+    )
+
+
+def _contact_of(*, organisation: Organisation, partner: Partner, data: dict) -> Person:
+    """The lead's contact: the person already known in the organisation, or a new one."""
+    contact = data["contact"]
+    known = crm_services.person_matching(
+        organisation=organisation,
+        first_name=contact["first_name"],
+        last_name=contact["last_name"],
+        email=contact.get("email") or "",
+    )
+    if known is not None:
+        return known
+    # The partner attests that the person agreed to be contacted: consent, dated today.
+    return crm_services.person_create(
+        first_name=contact["first_name"],
+        last_name=contact["last_name"],
+        email=contact.get("email") or "",
+        phone=contact.get("phone") or "",
+        role=contact["role"],
+        organisation=organisation,
+        lawful_basis=LawfulBasis.CONSENT,
+        consent_date=timezone.localdate(),
+        source=(_("Lead from %(partner)s") % {"partner": partner.name})[:200],
+    )
+
+
+def _officer_task(*, case: Case, partner: Partner, data: dict, contact: Person) -> Activity:
+    # The contact's details stay on the person record; the task only names them.
+    notes = "\n\n".join(
+        [
+            data["summary"],
+            _("Contact: %(name)s (%(role)s)")
+            % {"name": str(contact), "role": contact.get_role_display()},
+        ]
+    ).strip()
+    return services.activity_create(
+        case=case,
+        by=SYSTEM,
+        kind=ActivityKind.TASK,
+        subject=(_("New lead from %(partner)s on this case") % {"partner": partner.name})[:200],
+        notes=notes,
+        due_on=add_working_days(timezone.localdate(), TASK_DUE_WORKING_DAYS),
+        assignee=case.assigned_officer,
+    )
+
+
+@transaction.atomic
+def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> LeadSubmission:
+    """Store a partner's lead and attach it to a case (an open one of the same SIREN, or new).
+
+    ``data`` is the parsed body (``kind``, ``company``, ``contact``, ``summary``,
+    ``external_ref``...). Raises ``LeadInvalid`` when the lead breaks a rule,
+    ``LeadDuplicate`` when the partner already used the ``external_ref`` and ``LeadRefused``
+    when no regional union can take the lead; then nothing is written.
+    """
+    lead_rules_check(data)
+    company = data["company"]
+    departement = _departement_of(company)
+    submission = _submission_record(partner=partner, data=data, raw_body=raw_body)
+
+    siren = company.get("siren")
+    organisation = Organisation.objects.filter(siren=siren).first() if siren else None
+    case = _open_case_of(organisation)
+    if case is None:
+        # A known company's case goes where the company is, whatever the lead says.
+        place = _lead_place(organisation.departement if organisation else departement)
+        organisation = organisation or _organisation_get_or_create(company, place)
+        if organisation.siren:
+            # Two leads for one company at the same moment: the second waits on this row lock
+            # until the first commits, then finds its case and joins it instead of opening
+            # another.
+            Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+            case = _open_case_of(organisation)
     if case is not None:
         submission.matched_existing_case = True
-        _officer_task(case=case, partner=partner, data=data)
+        contact = _contact_of(organisation=case.organisation, partner=partner, data=data)
+        _officer_task(case=case, partner=partner, data=data, contact=contact)
     else:
-        regional_union = regional_union_for_departement(organisation.departement_id)
-        if regional_union is None:
-            raise LeadRefused(
-                {"company.postal_code": [_("No regional union covers this département yet.")]}
-            )
-        case = services.case_create(
-            organisation=organisation,
-            kind=data["kind"],
-            by=None,
-            assigned_officer=lead_assignee(regional_union),
-            source=CaseSource.PARTNER,
-            source_partner=partner,
-            jobs_at_stake=company.get("employees"),
-            comment=_("Lead from %(partner)s") % {"partner": partner.name},
-        )
-    _contact_create(organisation=case.organisation, partner=partner, contact=data["contact"])
+        case = _case_open(organisation=organisation, place=place, partner=partner, data=data)
+        _contact_of(organisation=organisation, partner=partner, data=data)
     submission.case = case
     submission.save(update_fields=["case", "matched_existing_case"])
     return submission

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crm.scoping import scope_queryset
 from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, Stage
-from transmission.models import Activity, Case, StageChange
+from transmission.models import Activity, Case, LeadSubmission, StageChange
 from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, EMPLOYEES_NOTICE_MONTHS
 
 
@@ -142,3 +142,8 @@ def time_in_stages(
     elif rows:
         totals.setdefault(rows[-1][0], datetime.timedelta())
     return dict(totals)
+
+
+def lead_list(*, partner) -> QuerySet[LeadSubmission]:
+    """A partner's own leads: a partner never learns whether another partner's lead exists."""
+    return LeadSubmission.objects.filter(partner=partner).select_related("case")

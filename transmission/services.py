@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import scoping
+from crm.actors import is_system
 from crm.models import CooperativeType, Organisation, Partner, RegionalUnion
 from crm.roles import Role
 from crm.territories import regional_union_for_departement
@@ -355,14 +356,32 @@ def activity_create(
     assignee=None,
     minutes_spent: int | None = None,
 ) -> Activity:
-    """Record a call, meeting, note or task on a case (anyone who may work on the case)."""
+    """Record a call, meeting, note or task on a case (anyone who may work on the case).
+
+    ``by=SYSTEM``: Relève itself, e.g. the task a partner's lead gives the case's officer.
+    A task's assignee works in the case's regional union, whoever assigns it.
+    """
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if not (workflow.is_director_of(by, locked) or workflow.is_assigned_officer(by, locked)):
+    if not (
+        is_system(by)
+        or workflow.is_director_of(by, locked)
+        or workflow.is_assigned_officer(by, locked)
+    ):
         raise PermissionDenied(
             _("Only the assigned officer or a director of the case's regional union may change it.")
         )
     if kind == ActivityKind.TASK and due_on is None:
         raise ValidationError({"due_on": _("A task needs a due date.")})
+    if not is_system(by) and kind == ActivityKind.TASK and assignee is None:
+        assignee = by
+    if assignee is not None and not _may_create_or_edit(assignee, locked.regional_union_id):
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "The assignee must be an officer or director of the case's regional union."
+                )
+            }
+        )
     activity = Activity(
         case=locked,
         kind=kind,
@@ -370,11 +389,12 @@ def activity_create(
         notes=notes,
         happened_on=happened_on or (None if kind == ActivityKind.TASK else timezone.localdate()),
         due_on=due_on,
-        assignee=assignee or (by if kind == ActivityKind.TASK else None),
+        assignee=assignee,
         minutes_spent=minutes_spent,
-        created_by=by,
+        created_by=None if is_system(by) else by,
     )
-    activity.full_clean()
+    # No author when Relève itself writes the activity (created_by is null only then).
+    activity.full_clean(exclude=["created_by"] if is_system(by) else None)
     activity.save()
     return activity
 

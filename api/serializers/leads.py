@@ -6,9 +6,7 @@ from rest_framework import serializers
 
 from api.serializers.base import StrictSerializer
 from crm.identifiers import normalize_naf_code, normalize_postal_code, normalize_siren
-from crm.models import ContactRole, NafEntry
-from crm.models.naf import NafLevel, NafVersion
-from crm.territories import departement_for_postal_code
+from crm.models import ContactRole
 from transmission.choices import CaseKind
 from transmission.partner_status import PartnerStatus
 
@@ -61,28 +59,20 @@ class LeadCompanyInputSerializer(StrictSerializer):
             raise serializers.ValidationError(_django_messages(error)) from error
 
     def validate_naf_code(self, value):
+        # The format here; whether the code exists is the organisation's rule (crm).
         if not value:
             return ""
         try:
-            code = normalize_naf_code(value)
+            return normalize_naf_code(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(_django_messages(error)) from error
-        known = NafEntry.objects.filter(
-            version=NafVersion.REV2, code=code, level=NafLevel.SUBCLASS
-        ).exists()
-        if not known:
-            raise serializers.ValidationError(
-                _("The NAF code “%(code)s” does not exist in NAF rév. 2.") % {"code": code}
-            )
-        return code
 
     def validate_postal_code(self, value):
+        # The format here; where it is (or that it exists) is the intake's to resolve.
         try:
-            code = normalize_postal_code(value)
-            departement_for_postal_code(code)
+            return normalize_postal_code(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(_django_messages(error)) from error
-        return code
 
 
 class LeadContactInputSerializer(StrictSerializer):
@@ -121,14 +111,6 @@ class LeadCreateSerializer(StrictSerializer):
         help_text=_("Your own reference, unique among your leads; a second use answers 409."),
     )
     consent = LeadConsentSerializer()
-
-    def validate(self, attrs):
-        company = attrs["company"]
-        if attrs["kind"] != CaseKind.CREATION and not company.get("siren"):
-            raise serializers.ValidationError(
-                {"company": {"siren": [_("The SIREN is required unless kind is creation.")]}}
-            )
-        return attrs
 
     def lead_data(self) -> dict:
         """The validated body, every optional key present (stored as the lead's payload)."""

@@ -31,7 +31,7 @@ from api.schema import problem_responses
 from api.serializers.leads import LeadCreateSerializer, LeadListQuerySerializer, LeadSerializer
 from api.views.base import KnownQueryParametersMixin, PartnerAccessMixin
 from transmission import intake
-from transmission.models import LeadSubmission
+from transmission import selectors as lead_selectors
 from transmission.partner_status import stages_with_status
 
 JSON_MEDIA_TYPE = "application/json"
@@ -73,10 +73,7 @@ class LeadViewSet(
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        # Own leads only: a partner never learns whether another partner's id exists.
-        return LeadSubmission.objects.filter(partner=partner_of(self.request)).select_related(
-            "case"
-        )
+        return lead_selectors.lead_list(partner=partner_of(self.request))
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -154,6 +151,8 @@ class LeadViewSet(
                 lead_id=str(existing.pk),
                 lead_url=self._lead_url(existing),
             ) from None
+        except intake.LeadInvalid as invalid:
+            raise exceptions.ValidationError(invalid.errors) from None
         except intake.LeadRefused as refused:
             raise Problem(
                 "unprocessable",

@@ -15,7 +15,6 @@ Choices made here (the API contract):
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -47,6 +46,7 @@ from api.serializers.staff import (
     transition_input_serializer,
 )
 from api.views.base import KnownQueryParametersMixin, StaffAccessMixin
+from crm import selectors as crm_selectors
 from crm.roles import AGGREGATE_ONLY_ROLES
 from crm.scoping import user_role
 from financement import selectors as financing
@@ -241,15 +241,8 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
         assignee_id = data.pop("assignee", None)
         assignee = None
         if assignee_id is not None:
-            # Only the staff of the case's UR: a task is never handed outside the territory.
-            assignee = (
-                get_user_model()
-                .objects.filter(
-                    pk=assignee_id,
-                    is_active=True,
-                    officer_profile__regional_union_id=case.regional_union_id,
-                )
-                .first()
+            assignee = crm_selectors.staff_member_of(
+                regional_union_id=case.regional_union_id, pk=assignee_id
             )
             if assignee is None:
                 raise serializers.ValidationError(

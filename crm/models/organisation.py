@@ -99,6 +99,11 @@ class Organisation(models.Model):
     def is_active_cooperative(self) -> bool:
         return self.is_cooperative and self.cooperative_ceased_on is None
 
+    def departement_resolved(self, departement: Departement) -> None:
+        """Take the département a service resolved for the current postal code (see clean)."""
+        self.departement = departement
+        self._departement_resolved_for = identifiers.strip_spaces(self.postal_code)
+
     def clean_fields(self, exclude=None) -> None:
         # Compact what people paste ("123 456 782", "123.456.782") before length checks run.
         for field in ("siren", "siret"):
@@ -151,7 +156,10 @@ class Organisation(models.Model):
                         _("The NAF code “%(code)s” does not exist in %(version)s.")
                         % {"code": code, "version": NafVersion(self.naf_version).label}
                     )
-        if self.postal_code:
+        resolved_for = getattr(self, "_departement_resolved_for", None)
+        if self.postal_code and resolved_for == identifiers.strip_spaces(self.postal_code):
+            self.postal_code = resolved_for
+        elif self.postal_code:
             departement = attempt(
                 "postal_code", lambda: departement_for_postal_code(self.postal_code)
             )

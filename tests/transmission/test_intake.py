@@ -194,3 +194,68 @@ def test_case_create_without_a_user_is_only_for_partner_leads(partner):
         source_partner=partner,
     )
     assert case.stage_changes.get().by is None
+
+
+@pytest.mark.parametrize(
+    "kind", [CaseKind.TAKEOVER, CaseKind.TAKEOVER_DISTRESS, CaseKind.CONVERSION]
+)
+def test_the_service_itself_requires_a_siren_unless_the_kind_is_creation(partner, kind):
+    with pytest.raises(intake.LeadInvalid) as caught:
+        intake.lead_submit(partner=partner, data={**data(siren=None), "kind": kind}, raw_body="")
+    assert list(caught.value.errors) == ["company.siren"]
+    assert not LeadSubmission.objects.exists() and not Case.objects.exists()
+
+
+def test_a_creation_lead_needs_no_siren(partner):
+    lead = intake.lead_submit(
+        partner=partner, data={**data(siren=None), "kind": CaseKind.CREATION}, raw_body=""
+    )
+    assert lead.case.kind == CaseKind.CREATION and lead.case.organisation.siren is None
+
+
+@pytest.mark.parametrize(
+    ("company", "field"),
+    [
+        ({"postal_code": "99000"}, "company.postal_code"),
+        ({"naf_code": "99.99Z"}, "company.naf_code"),
+    ],
+)
+def test_the_service_refuses_unknown_places_and_activities_naming_the_field(
+    partner, company, field
+):
+    with pytest.raises(intake.LeadInvalid) as caught:
+        intake.lead_submit(partner=partner, data=data(**company), raw_body="")
+    assert field in caught.value.errors
+    assert not LeadSubmission.objects.exists() and not Organisation.objects.exists()
+
+
+def test_a_known_contact_is_not_copied_at_every_lead(partner):
+    officer = staff_user(Role.OFFICER, "ouest")
+    case = CaseFactory(
+        organisation=OrganisationFactory(siren=valid_siren(201)), assigned_officer=officer
+    )
+    for _ in range(3):
+        intake.lead_submit(partner=partner, data=data(), raw_body="")
+    shouted = data()
+    shouted["contact"] = {**shouted["contact"], "first_name": "PAUL", "last_name": "morel"}
+    intake.lead_submit(partner=partner, data=shouted, raw_body="")
+    assert Person.objects.filter(organisation=case.organisation).count() == 1
+    assert Activity.objects.filter(case=case).count() == 4
+
+
+def test_the_officer_task_names_the_contact_without_copying_their_details(partner):
+    officer = staff_user(Role.OFFICER, "ouest")
+    case = CaseFactory(
+        organisation=OrganisationFactory(siren=valid_siren(201)), assigned_officer=officer
+    )
+    with_details = data()
+    with_details["contact"] = {
+        **with_details["contact"],
+        "email": "paul.morel@example.invalid",
+        "phone": "0601020304",
+    }
+    intake.lead_submit(partner=partner, data=with_details, raw_body="")
+    task = Activity.objects.get(case=case)
+    assert "Paul Morel" in task.notes
+    assert "paul.morel@example.invalid" not in task.notes and "0601020304" not in task.notes
+    assert task.created_by is None

@@ -11,7 +11,7 @@ from crm.roles import Role
 from tests.factories import OrganisationFactory, staff_user, valid_siren
 from tests.transmission.factories import CaseFactory, complete_data, officer_and_director
 from transmission import selectors, services
-from transmission.choices import CaseKind, Stage
+from transmission.choices import ActivityKind, CaseKind, Stage
 from transmission.models import Case, StageChange
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +293,31 @@ def test_activities_and_reassignment(team):
     services.case_next_action_set(case=case, by=other, text="Rappeler", on=TODAY())
     case.refresh_from_db()
     assert (case.next_action, case.next_action_on) == ("Rappeler", TODAY())
+
+
+def test_a_task_is_never_assigned_outside_the_cases_regional_union(team):
+    case = _new_case(team)
+    elsewhere = staff_user(Role.OFFICER, "ara")
+    board = staff_user(Role.BOARD_MEMBER)
+    for assignee in (elsewhere, board):
+        with pytest.raises(ValidationError) as refused:
+            services.activity_create(
+                case=case,
+                by=team["director"],
+                kind=ActivityKind.TASK,
+                subject="Rappeler le cédant",
+                due_on=datetime.date(2030, 1, 1),
+                assignee=assignee,
+            )
+        assert "assignee" in refused.value.message_dict
+    assert not case.activities.exists()
+    colleague = staff_user(Role.OFFICER, "ouest")
+    task = services.activity_create(
+        case=case,
+        by=team["director"],
+        kind=ActivityKind.TASK,
+        subject="Rappeler le cédant",
+        due_on=datetime.date(2030, 1, 1),
+        assignee=colleague,
+    )
+    assert task.assignee == colleague
