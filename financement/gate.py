@@ -2,7 +2,8 @@
 
 Entering ``financing`` needs a plan with at least one resource line still in play (a guarantee
 is not a resource; a declined or withdrawn line no longer is). Leaving it needs the plan
-balanced: committed resources ≥ needs, and needs entered. A regional director may override
+balanced as ``financement.selectors.FinancingFigures.balanced`` defines it (the figures the
+API and the pages show come from the same definition). A regional director may override
 the exit rule with a reason: transmission handles that (workflow.guard_start_closing) and
 records the overridden reasons in the stage history.
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from financement.choices import LIVE_STATUSES
 from financement.models import FinancingLine, FinancingPlan
-from financement.selectors import RESOURCE, _line_sums
+from financement.selectors import RESOURCE, figures_of, with_figures
 
 
 def _euros(value) -> str:
@@ -40,23 +41,22 @@ class FinancingPlanGate:
         return []
 
     def reasons_blocking_exit(self, case) -> list[str]:
-        plan = FinancingPlan.objects.filter(case_id=case.pk).first()
+        plan = with_figures(FinancingPlan.objects.filter(case_id=case.pk)).first()
         if plan is None:
             return [_("The case has no financing plan.")]
-        needs = plan.total_needs
-        if needs <= 0:
+        figures = figures_of(plan)
+        if not figures.needs_entered:
             return [_("The needs of the financing plan are not entered.")]
-        committed = FinancingLine.objects.filter(plan=plan).aggregate(**_line_sums())["committed"]
-        if committed < needs:
+        if not figures.balanced:
             return [
                 _(
                     "The financing plan is not balanced: %(committed)s € committed for "
                     "%(needs)s € of needs (%(gap)s € missing)."
                 )
                 % {
-                    "committed": _euros(committed),
-                    "needs": _euros(needs),
-                    "gap": _euros(needs - committed),
+                    "committed": _euros(figures.committed),
+                    "needs": _euros(figures.needs),
+                    "gap": _euros(figures.gap),
                 }
             ]
         return []

@@ -5,6 +5,7 @@ Definitions (PRODUCT.md §3, DOMAIN.md):
 - committed resources = the committed amounts of the lines that are not guarantees (a line
   carries a committed amount from its approval on: approved, disbursed, repaid, written off);
 - gap = needs − committed resources (positive: money still missing);
+- balanced = needs entered (> 0) and committed resources ≥ needs (the financing gate's rule);
 - movement-tool share = committed by the movement's tools ÷ committed resources;
 - leverage = committed resources ÷ committed by the movement's tools (None when the movement
   commits nothing).
@@ -68,8 +69,14 @@ class FinancingFigures:
         return None if self.needs is None else self.needs - self.committed
 
     @property
-    def balanced(self) -> bool | None:
-        return None if self.needs is None else self.committed >= self.needs
+    def needs_entered(self) -> bool:
+        return self.needs is not None and self.needs > 0
+
+    @property
+    def balanced(self) -> bool:
+        """Needs entered and covered by committed resources: the one definition, which the
+        workflow's financing gate (financement.gate) applies to let a case leave financing."""
+        return self.needs_entered and self.committed >= self.needs
 
     @property
     def movement_share(self) -> Decimal | None:

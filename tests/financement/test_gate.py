@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from financement import selectors
 from financement.gate import FinancingPlanGate
 from tests.financement.factories import (
     BANK_LOAN,
@@ -102,3 +103,19 @@ def test_a_director_may_override_an_unbalanced_plan_with_a_reason(team, case):
     assert data["override_reason"] == "Banque OK oral"
     assert "pas bouclé" in data["overridden"][0]
     assert "40" in data["overridden"][0]
+
+
+@pytest.mark.parametrize(
+    ("price", "committed"),
+    [("0", 0), ("0", 10_000), ("100000", 99_999), ("100000", 100_000), ("100000", 120_000)],
+)
+def test_the_api_figures_and_the_gate_share_one_definition_of_balanced(
+    team, case, price, committed
+):
+    plan = plan_for(case, price=price)
+    if committed:
+        line_in(plan, MEMBERS, committed, status="approved")
+    figures = selectors.plan_figures(user=team["officer"], plan=plan)
+    gate_lets_it_leave = FinancingPlanGate().reasons_blocking_exit(case) == []
+    assert figures.balanced is gate_lets_it_leave
+    assert figures.balanced is (price != "0" and committed >= int(price))
