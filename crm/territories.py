@@ -14,6 +14,7 @@ from crm.models.territory import (
     RegionalUnion,
     RegionalUnionDepartement,
 )
+from crm.periods import in_force_on
 
 
 def resolve_departement_code(postal_code: str, candidates) -> str | None:
@@ -48,7 +49,7 @@ def departement_for_postal_code(value: str) -> Departement:
 
 def coverage_on(on: datetime.date) -> Q:
     """Filter on ``RegionalUnionDepartement`` rows in force on a date."""
-    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    return in_force_on(on, start="valid_from", end="valid_to")
 
 
 def regional_union_for_departement(

@@ -80,6 +80,13 @@ class FiliereAdmin(ImportExportMixin, NoRevertHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("prefixes")
 
+    def has_import_permission(self, request):
+        # An import overwrites the national list: the service's rule, shown as the button.
+        return services.may_manage_filieres(request.user)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "by": request.user}
+
     @admin.display(description=_("NAF prefixes"))
     def prefix_list(self, filiere: Filiere) -> str:
         return "; ".join(p.code for p in filiere.prefixes.all())
@@ -90,22 +97,26 @@ class FiliereAdmin(ImportExportMixin, NoRevertHistoryAdmin):
         if change:
             saved = services.filiere_update(
                 filiere=obj,
+                by=request.user,
                 prefixes=data["prefixes"],
                 prefixes_2025=data["prefixes_2025"],
                 **fields,
             )
         else:
             saved = services.filiere_create(
-                prefixes=data["prefixes"], prefixes_2025=data["prefixes_2025"], **fields
+                by=request.user,
+                prefixes=data["prefixes"],
+                prefixes_2025=data["prefixes_2025"],
+                **fields,
             )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        services.filiere_delete(filiere=obj)
+        services.filiere_delete(filiere=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for filiere in queryset:
-            services.filiere_delete(filiere=filiere)
+            services.filiere_delete(filiere=filiere, by=request.user)
 
 
 class RegionalPriorityForm(forms.ModelForm):

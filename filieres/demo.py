@@ -6,6 +6,7 @@ section), so they spread over the national filières without anything more here.
 
 import datetime
 
+from crm.actors import SYSTEM
 from crm.demo_framework import DemoContext
 from crm.models import Region, RegionalUnion
 from filieres import services
@@ -68,6 +69,7 @@ def seed(ctx: DemoContext) -> None:
                     start=past_start,
                     end=start,
                     rationale=rationale + " (plan précédent)",
+                    by=SYSTEM,
                 )
             services.priority_designate(
                 filiere=filieres[slug],
@@ -75,6 +77,7 @@ def seed(ctx: DemoContext) -> None:
                 start=start,
                 end=None if ctx.rng.random() < 0.7 else _first_of_month(start, -36),
                 rationale=rationale,
+                by=SYSTEM,
             )
     region_code, slug, rationale = _REGION_PRIORITY
     region = Region.objects.filter(code=region_code).first()
@@ -84,4 +87,5 @@ def seed(ctx: DemoContext) -> None:
             region=region,
             start=_first_of_month(ctx.today, ctx.rng.randint(3, 12)),
             rationale=rationale,
+            by=SYSTEM,
         )

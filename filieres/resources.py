@@ -26,6 +26,8 @@ def _joined(filiere: Filiere, version: str, pending_attribute: str) -> str:
 
 
 class FiliereResource(resources.ModelResource):
+    """``by``: who imports (the admin passes the request's user; the command, ``SYSTEM``)."""
+
     prefixes = fields.Field(column_name="prefixes", attribute="_prefixes_rev2")
     prefixes_2025 = fields.Field(column_name="prefixes_2025", attribute="_prefixes_2025")
 
@@ -37,6 +39,10 @@ class FiliereResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = False
         clean_model_instances = True
+
+    def __init__(self, *, by=None, **kwargs):
+        super().__init__(**kwargs)
+        self.by = by
 
     def import_data(self, dataset, *args, rollback_on_validation_errors=True, **kwargs):
         # All or nothing: a file with one bad row saves no row (the preview lists them all).
@@ -78,6 +84,7 @@ class FiliereResource(resources.ModelResource):
         prefixes_2025 = getattr(instance, "_prefixes_2025", None)
         if is_create:
             saved = services.filiere_create(
+                by=self.by,
                 name=instance.name,
                 slug=instance.slug,
                 description=instance.description or "",
@@ -87,6 +94,7 @@ class FiliereResource(resources.ModelResource):
         else:
             saved = services.filiere_update(
                 filiere=instance,
+                by=self.by,
                 name=instance.name,
                 slug=instance.slug,
                 description=instance.description or "",

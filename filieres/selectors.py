@@ -22,6 +22,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from crm.models import Departement, Organisation
+from crm.periods import in_force_on
 from crm.territories import departement_codes_of
 from filieres.models import Filiere, FiliereNafCode, RegionalPriority
 
@@ -152,9 +153,7 @@ def count_by_filiere(queryset: QuerySet, *, organisation_path: str = "") -> Quer
 
 def in_force(on: datetime.date, prefix: str = "") -> Q:
     """Filter on designations in force on ``on``: start inclusive, end exclusive."""
-    return Q(**{f"{prefix}start__lte": on}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on})
-    )
+    return in_force_on(on, start="start", end="end", prefix=prefix)
 
 
 def priorities_on(on: datetime.date) -> QuerySet[RegionalPriority]:
@@ -169,6 +168,21 @@ def _regions_of_ur(regional_union_id: int, on: datetime.date):
     )
 
 
+def priority_designations(
+    on: datetime.date, *, regional_union, region=None, regions=None
+) -> QuerySet[RegionalPriority]:
+    """The one rule of a priority: the designations in force on ``on`` made by the UR
+    itself or by the région concerned.
+
+    ``regional_union``: an id or an expression (``OuterRef``); the région as one value or
+    expression (``region``) or as several (``regions``: a list or a subquery).
+    """
+    by_region = Q(region_id=region) if regions is None else Q(region_id__in=regions)
+    return RegionalPriority.objects.filter(in_force(on)).filter(
+        Q(regional_union_id=regional_union) | by_region
+    )
+
+
 def priority_filieres(
     regional_union_id: int, on: datetime.date, *, region_code: str | None = None
 ) -> QuerySet[Filiere]:
@@ -177,10 +191,14 @@ def priority_filieres(
     With ``region_code`` (the région of a case's département), région designations count
     for that région only; without it, for every région the UR covers on ``on``.
     """
-    regions = [region_code] if region_code else _regions_of_ur(regional_union_id, on)
-    designations = RegionalPriority.objects.filter(in_force(on)).filter(
-        Q(regional_union_id=regional_union_id) | Q(region_id__in=regions)
-    )
+    if region_code:
+        designations = priority_designations(
+            on, regional_union=regional_union_id, region=region_code
+        )
+    else:
+        designations = priority_designations(
+            on, regional_union=regional_union_id, regions=_regions_of_ur(regional_union_id, on)
+        )
     return Filiere.objects.filter(pk__in=designations.values("filiere_id")).order_by("name")
 
 
@@ -203,9 +221,9 @@ def organisation_in_priority_filiere(
     return (
         filieres_of_organisation(organisation)
         .filter(
-            pk__in=RegionalPriority.objects.filter(in_force(on))
-            .filter(Q(regional_union_id=regional_union_id) | Q(region_id=Subquery(region_code)))
-            .values("filiere_id")
+            pk__in=priority_designations(
+                on, regional_union=regional_union_id, region=Subquery(region_code)
+            ).values("filiere_id")
         )
         .exists()
     )
@@ -233,11 +251,10 @@ def in_priority_filiere(
         FiliereNafCode.objects.filter(
             naf_version=OuterRef(f"{p}naf_version"),
             naf_code=OuterRef(f"{p}naf_code"),
-            filiere__in=RegionalPriority.objects.filter(in_force(on))
-            .filter(
-                Q(regional_union_id=OuterRef(OuterRef(regional_union_path)))
-                | Q(region_id=OuterRef(OuterRef(f"{p}departement__region_id")))
-            )
-            .values("filiere_id"),
+            filiere__in=priority_designations(
+                on,
+                regional_union=OuterRef(OuterRef(regional_union_path)),
+                region=OuterRef(OuterRef(f"{p}departement__region_id")),
+            ).values("filiere_id"),
         )
     )

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from crm import scoping
+from crm.actors import is_system
 from crm.identifiers import normalize_naf_code
 from crm.models import NafEntry, NafLevel, NafVersion, Region, RegionalUnion
 from crm.reference_data import NAF_LEVEL_ORDER
@@ -81,9 +82,26 @@ def _set_prefixes(filiere: Filiere, rows: list[tuple[str, str]], versions: Itera
     )
 
 
+def may_manage_filieres(user) -> bool:
+    """The national list of filières is the administrators' (and Relève's own loads)."""
+    if is_system(user):
+        return True
+    return bool(
+        user is not None
+        and user.is_active
+        and (user.is_superuser or scoping.user_role(user) == Role.ADMINISTRATOR)
+    )
+
+
+def _check_manager(by) -> None:
+    if not may_manage_filieres(by):
+        raise PermissionDenied(_("Only an administrator may change the national sectors."))
+
+
 @transaction.atomic
 def filiere_create(
     *,
+    by,
     name: str,
     slug: str,
     description: str = "",
@@ -91,6 +109,7 @@ def filiere_create(
     prefixes_2025: str | Iterable[str] = (),
 ) -> Filiere:
     """Create a filière with its rév. 2 (and optionally NAF 2025) prefixes, then the mapping."""
+    _check_manager(by)
     filiere = Filiere(name=name, slug=slug, description=description)
     errors = {}
     try:
@@ -113,11 +132,13 @@ def filiere_create(
 def filiere_update(
     *,
     filiere: Filiere,
+    by,
     prefixes: str | Iterable[str] | None = None,
     prefixes_2025: str | Iterable[str] | None = None,
     **fields,
 ) -> Filiere:
     """Change name/slug/description and, when given, replace a version's prefixes."""
+    _check_manager(by)
     filiere = Filiere.objects.select_for_update().get(pk=filiere.pk)
     for name, value in fields.items():
         setattr(filiere, name, value)
@@ -145,8 +166,9 @@ def filiere_update(
 
 
 @transaction.atomic
-def filiere_delete(*, filiere: Filiere) -> None:
+def filiere_delete(*, filiere: Filiere, by) -> None:
     """Delete a filière (refused while priorities reference it) and rebuild the mapping."""
+    _check_manager(by)
     filiere = Filiere.objects.select_for_update().get(pk=filiere.pk)
     if filiere.priorities.exists():
         raise ValidationError(
@@ -164,9 +186,14 @@ def filiere_delete(*, filiere: Filiere) -> None:
 
 
 def can_designate(user, *, regional_union_id: int | None) -> bool:
-    """Administrators designate for any UR or région; a director for their own UR only."""
-    if user is None:
-        return True  # system writes: data migrations, seed_demo
+    """Administrators designate for any UR or région; a director for their own UR only.
+
+    ``user`` is required: ``SYSTEM`` for Relève's own writes (seed_demo); None is refused.
+    """
+    if is_system(user):
+        return True
+    if user is None or not user.is_active:
+        return False
     if user.is_superuser or scoping.user_role(user) == Role.ADMINISTRATOR:
         return True
     if regional_union_id is None:
@@ -195,7 +222,7 @@ def priority_designate(
     regional_union: RegionalUnion | None = None,
     region: Region | None = None,
     end: datetime.date | None = None,
-    by=None,
+    by,
 ) -> RegionalPriority:
     """Designate a filière as a priority of a UR or a région over [start, end).
 
@@ -219,7 +246,7 @@ def priority_designate(
 
 
 @transaction.atomic
-def priority_update(*, priority: RegionalPriority, by=None, **fields) -> RegionalPriority:
+def priority_update(*, priority: RegionalPriority, by, **fields) -> RegionalPriority:
     """Change a designation (typically its end date); both old and new territory are checked."""
     priority = RegionalPriority.objects.select_for_update().get(pk=priority.pk)
     _check_designation(priority, by)

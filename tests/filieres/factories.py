@@ -2,6 +2,7 @@
 
 import itertools
 
+from crm.actors import SYSTEM
 from crm.models import Organisation
 from filieres import services
 from tests.factories import valid_siren
@@ -11,6 +12,7 @@ _serial = itertools.count(80_000)
 
 def filiere(slug: str, prefixes="", prefixes_2025="", name: str | None = None):
     return services.filiere_create(
+        by=SYSTEM,
         name=name or f"Filière {slug}",
         slug=slug,
         prefixes=prefixes,

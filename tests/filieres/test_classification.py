@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from crm.actors import SYSTEM
 from crm.models import Organisation
 from filieres import naf, selectors, services
 from filieres.models import Filiere, FiliereNafCode, FilierePrefix
@@ -111,16 +112,18 @@ def test_mapping_follows_prefix_changes_and_deletion():
     dev, printer = organisations(["62.01Z", "18.12Z"])
     assert list(selectors.organisations_in_filiere(f)) == [dev]
 
-    services.filiere_update(filiere=f, prefixes="62.01Z;18")  # add a prefix
+    services.filiere_update(filiere=f, by=SYSTEM, prefixes="62.01Z;18")  # add a prefix
     assert set(selectors.organisations_in_filiere(f)) == {dev, printer}
 
-    services.filiere_update(filiere=f, prefixes="18")  # remove one
+    services.filiere_update(filiere=f, by=SYSTEM, prefixes="18")  # remove one
     assert set(selectors.organisations_in_filiere(f)) == {printer}
 
-    services.filiere_update(filiere=f, description="only the text changes")  # prefixes kept
+    services.filiere_update(
+        filiere=f, by=SYSTEM, description="only the text changes"
+    )  # prefixes kept
     assert set(selectors.organisations_in_filiere(f)) == {printer}
 
-    services.filiere_delete(filiere=f)
+    services.filiere_delete(filiere=f, by=SYSTEM)
     assert not FiliereNafCode.objects.filter(filiere_id=f.pk).exists()
     assert not FilierePrefix.objects.filter(filiere_id=f.pk).exists()
     assert f.slug not in {x.slug for x in selectors.filieres_of_organisation(printer)}
@@ -142,7 +145,7 @@ def test_seeding_again_changes_nothing():
     from filieres.seed_data import load_national_filieres
 
     digital = Filiere.objects.get(slug="numerique")
-    services.filiere_update(filiere=digital, prefixes="62")  # an administrator's edit
+    services.filiere_update(filiere=digital, by=SYSTEM, prefixes="62")  # an administrator's edit
     before = set(FiliereNafCode.objects.values_list("filiere_id", "naf_version", "naf_code"))
     load_national_filieres(apps)
     after = set(FiliereNafCode.objects.values_list("filiere_id", "naf_version", "naf_code"))

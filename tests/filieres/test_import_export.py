@@ -5,7 +5,9 @@ import io
 import pytest
 import tablib
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from crm.actors import SYSTEM
 from crm.roles import Role
 from filieres import selectors
 from filieres.models import Filiere, FiliereNafCode, FilierePrefix
@@ -43,7 +45,7 @@ def test_dry_run_previews_without_changing_anything():
         ("artisanat-art", "Métiers d'art", "Nouvelle", "90.03A;3212Z"),
         ("numerique", "Numérique", "Modifiée", "62"),
     )
-    result = FiliereResource().import_data(dataset, dry_run=True)
+    result = FiliereResource(by=SYSTEM).import_data(dataset, dry_run=True)
     assert not result.has_errors() and not result.has_validation_errors()
     assert [row.import_type for row in result.rows] == ["new", "update"]
     assert _state() == before
@@ -56,7 +58,7 @@ def test_import_applies_rows_and_rebuilds_the_mapping():
         ("artisanat-art", "Métiers d'art", "Nouvelle", "90.03A; 3212Z"),
         ("numerique", "Numérique", "Modifiée", "62"),
     )
-    result = FiliereResource().import_data(dataset)
+    result = FiliereResource(by=SYSTEM).import_data(dataset)
     assert not result.has_errors() and not result.has_validation_errors()
     crafts = Filiere.objects.get(slug="artisanat-art")
     assert set(crafts.prefixes.values_list("code", flat=True)) == {"90.03A", "32.12Z"}
@@ -71,7 +73,7 @@ def test_bad_rows_are_reported_per_row_and_nothing_is_saved():
         ("faux", "Faux", "", "99.99Z;43.2"),
         ("", "Sans identifiant", "", "F"),
     )
-    result = FiliereResource().import_data(dataset)
+    result = FiliereResource(by=SYSTEM).import_data(dataset)
     invalid = {row.number: row.error_dict for row in result.invalid_rows}
     assert set(invalid) == {2, 3}
     assert "99.99Z" in " ".join(invalid[2]["prefixes"])
@@ -133,3 +135,12 @@ def test_admin_import_preview_and_filiere_form(client):
         "F",
         "62.01Z",
     }
+
+
+def test_only_administrators_see_and_reach_the_filiere_import(client):
+    url = reverse("admin:filieres_filiere_import")
+    client.force_login(staff_user(Role.OFFICER, "ouest", is_staff=True))
+    assert client.get(reverse("admin:filieres_filiere_changelist")).status_code == 200
+    assert client.get(url).status_code == 403
+    client.force_login(staff_user(Role.ADMINISTRATOR, is_staff=True))
+    assert client.get(url).status_code == 200

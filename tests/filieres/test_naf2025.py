@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from crm import services as crm_services
+from crm.actors import SYSTEM
 from crm.models import NafEntry
 from filieres import selectors, services
 from filieres.models import Filiere, FiliereNafCode, NafCorrespondence
@@ -103,7 +104,7 @@ def test_naf2025_prefixes_apply_directly_and_follow_changes():
         ("2025", "62.10Y")
     }
     # The correspondence follows prefix changes of the rév. 2 definition too.
-    services.filiere_update(filiere=f, prefixes="43.22A", prefixes_2025="")
+    services.filiere_update(filiere=f, by=SYSTEM, prefixes="43.22A", prefixes_2025="")
     assert set(
         FiliereNafCode.objects.filter(filiere=f).values_list("naf_version", "naf_code", "source")
     ) == {("rev2", "43.22A", "prefix"), ("2025", "43.22Y", "correspondence")}

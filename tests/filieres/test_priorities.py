@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Value
 
+from crm.actors import SYSTEM
 from crm.models import Organisation, Region
 from crm.roles import Role
 from filieres import selectors, services
@@ -28,7 +29,7 @@ def culture():
     return Filiere.objects.get(slug="culture-medias")
 
 
-def designate(filiere, start, end=None, *, ur="ouest", region=None, by=None):
+def designate(filiere, start, end=None, *, ur="ouest", region=None, by=SYSTEM):
     return services.priority_designate(
         filiere=filiere,
         regional_union=regional_union(ur) if ur and not region else None,
@@ -74,8 +75,8 @@ def test_updating_into_an_overlap_is_refused(digital):
     designate(digital, D(2025, 1, 1), D(2026, 1, 1))
     later = designate(digital, D(2027, 1, 1))
     with pytest.raises(ValidationError):
-        services.priority_update(priority=later, start=D(2025, 12, 1))
-    services.priority_update(priority=later, end=D(2028, 1, 1))
+        services.priority_update(priority=later, start=D(2025, 12, 1), by=SYSTEM)
+    services.priority_update(priority=later, end=D(2028, 1, 1), by=SYSTEM)
     later.refresh_from_db()
     assert later.end == D(2028, 1, 1)
     assert later.history.count() == 2  # history kept
@@ -85,7 +86,9 @@ def test_a_period_must_end_after_it_starts_and_name_one_territory(digital):
     with pytest.raises(ValidationError):
         designate(digital, D(2025, 1, 1), D(2025, 1, 1))
     with pytest.raises(ValidationError):
-        services.priority_designate(filiere=digital, start=D(2025, 1, 1), rationale="Test")
+        services.priority_designate(
+            filiere=digital, start=D(2025, 1, 1), rationale="Test", by=SYSTEM
+        )
 
 
 def test_a_region_designation_counts_for_the_union_covering_it(digital, culture):
@@ -173,3 +176,26 @@ def test_admin_pages_are_scoped_for_directors(client, digital):
     assert response.status_code == 302
     created = RegionalPriority.objects.get(start=D(2020, 6, 1))
     assert created.regional_union == regional_union("ouest")
+
+
+def test_the_services_fail_closed_without_an_actor(digital):
+    """``by`` is required: None is nobody, never "anyone" (SYSTEM is Relève's own writes)."""
+    with pytest.raises(PermissionDenied):
+        designate(digital, D(2025, 1, 1), by=None)
+    with pytest.raises(PermissionDenied):
+        services.filiere_create(by=None, name="Nouvelle", slug="nouvelle", prefixes="62")
+    assert not RegionalPriority.objects.filter(filiere=digital).exists()
+    assert not Filiere.objects.filter(slug="nouvelle").exists()
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.DIRECTOR, Role.FINANCIAL_OFFICER])
+def test_only_administrators_change_the_national_filieres(digital, role):
+    user = staff_user(role, "ouest" if role != Role.FINANCIAL_OFFICER else None)
+    with pytest.raises(PermissionDenied):
+        services.filiere_update(filiere=digital, by=user, prefixes="01")
+    with pytest.raises(PermissionDenied):
+        services.filiere_delete(filiere=digital, by=user)
+    admin = staff_user(Role.ADMINISTRATOR)
+    assert services.filiere_update(filiere=digital, by=admin, description="Revu").description == (
+        "Revu"
+    )

@@ -5,6 +5,7 @@ from pathlib import Path
 import tablib
 from django.core.management.base import BaseCommand, CommandError
 
+from crm.actors import SYSTEM
 from filieres.resources import FiliereResource
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        resource = FiliereResource()
+        # Run on the server by its operators: Relève itself, not a user of the site.
+        resource = FiliereResource(by=SYSTEM)
         if options["action"] == "export":
             text = resource.export().csv
             if options["path"]:
