@@ -12,6 +12,9 @@ from crm.models import Region, RegionalUnion
 from filieres import services
 from filieres.models import Filiere
 
+# seed_demo runs these apps' demo data first.
+RUNS_AFTER = ("crm",)
+
 # (UR code, filière slugs the UR favours, why) — visibly demo rationales.
 _UR_PRIORITIES = [
     (

@@ -33,6 +33,9 @@ from financement.models import (
 )
 from transmission.choices import CaseKind, Stage
 
+# seed_demo runs these apps' demo data first.
+RUNS_AFTER = ("crm", "transmission")
+
 PER_HEAD_MIN, PER_HEAD_MAX = 1000, 1500
 DEFAULT_HEADS = 5
 PAST_FINANCING = [Stage.CLOSING, Stage.INCORPORATED]

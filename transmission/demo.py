@@ -38,6 +38,9 @@ from transmission.models import Activity, Case, CaseReferenceCounter, StageChang
 from transmission.services import format_reference
 from transmission.workflow import TRANSITIONS
 
+# seed_demo runs these apps' demo data first.
+RUNS_AFTER = ("crm",)
+
 KIND_SHARES = {
     CaseKind.CREATION: 58,
     CaseKind.TAKEOVER: 19,

@@ -104,3 +104,17 @@ def test_demo_accounts_cover_every_role():
         "admin",
     ):
         assert User.objects.get(username=username).check_password("releve-demo")
+
+
+def test_demo_modules_come_from_the_app_registry_in_layer_order_whatever_the_app_order(
+    monkeypatch,
+):
+    from django.apps import apps as registry
+
+    from crm.management.commands import seed_demo
+
+    expected = ["crm.demo", "filieres.demo", "transmission.demo", "financement.demo"]
+    assert [module.__name__ for module in seed_demo.demo_modules()] == expected
+    original = registry.get_app_configs
+    monkeypatch.setattr(registry, "get_app_configs", lambda: list(reversed(list(original()))))
+    assert [module.__name__ for module in seed_demo.demo_modules()] == expected

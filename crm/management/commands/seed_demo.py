@@ -13,21 +13,38 @@ from django.utils import timezone
 from crm.demo_framework import DEMO_PASSWORD, DemoContext
 from crm.models import Organisation
 
-RELEVE_APPS = ["crm", "filieres", "transmission", "financement", "api", "dashboards"]
-
 
 def demo_modules() -> list[ModuleType]:
-    """Each Relève app's ``demo`` module, lowest layer first."""
-    modules = []
-    for label in RELEVE_APPS:
-        if not apps.is_installed(label):
-            continue
+    """Every installed app's ``demo`` module, each after the ones it builds on.
+
+    Discovered from the app registry (crm names no app above it). A module declares the
+    apps whose demo data it needs in ``RUNS_AFTER`` (labels); the order of INSTALLED_APPS
+    carries no meaning, ties are broken by label so the data set stays deterministic.
+    """
+    found: dict[str, ModuleType] = {}
+    for app_config in apps.get_app_configs():
         try:
-            modules.append(import_module(f"{label}.demo"))
+            found[app_config.label] = import_module(f"{app_config.name}.demo")
         except ModuleNotFoundError as error:
-            if error.name != f"{label}.demo":
+            if error.name != f"{app_config.name}.demo":
                 raise
-    return modules
+    ordered: list[ModuleType] = []
+    done: set[str] = set()
+
+    def visit(label: str, path: tuple[str, ...]) -> None:
+        if label in done:
+            return
+        if label in path:
+            raise CommandError(f"Demo modules depend on each other in a cycle: {path}")
+        for needed in sorted(getattr(found[label], "RUNS_AFTER", ())):
+            if needed in found:
+                visit(needed, (*path, label))
+        done.add(label)
+        ordered.append(found[label])
+
+    for label in sorted(found):
+        visit(label, ())
+    return ordered
 
 
 class Command(BaseCommand):
