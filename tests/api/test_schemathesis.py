@@ -33,15 +33,18 @@ from schemathesis.specs.openapi.checks import (
 from api import services
 from api.problems import PROBLEM_CONTENT_TYPE
 from crm.roles import Role
-from tests.factories import PartnerFactory, regional_union, staff_user
+from tests.factories import PartnerFactory, regional_union, staff_user, valid_siren
 from tests.financement.factories import BANK_LOAN, MOVEMENT_LOAN, line_in, plan_for
 from tests.transmission.factories import CaseFactory, complete_data
+from transmission import intake
 from transmission.choices import CaseKind, Stage
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
 # Per operation and generation mode: 13 operations × 2 modes × 60 ≈ 1,500 cases.
 EXAMPLES_PER_MODE = 60
 MINIMUM_CASES = 1_000
+# Positive cases per operation given data that must succeed (see _aim_at_success).
+SUCCESSES_AIMED = 5
 
 # Checks left out, each for a reason that is not a server error:
 # - positive_data_acceptance: a schema-valid body may still be refused, by rules a schema
@@ -124,10 +127,42 @@ def world(db, settings, monkeypatch):
     case_ids.append(CaseFactory(stage=Stage.LEAD, assigned_officer=officer).pk)  # no plan
     other_ur = CaseFactory(stage=Stage.LEAD, regional_union=regional_union("ara"))
     case_ids.append(other_ur.pk)  # outside the director's territory: 404
+    # Leads the director may qualify, one each: successful transitions get fuzzed too.
+    movable = [
+        CaseFactory(stage=Stage.LEAD, kind=CaseKind.CREATION, assigned_officer=officer).pk
+        for _ in range(SUCCESSES_AIMED)
+    ]
+    lead = intake.lead_submit(partner=partner, data=_valid_lead(0), raw_body="{}")
     return {
         "partner": {"Authorization": f"Api-Key {partner_key}"},
         "staff": {"Authorization": f"Bearer {staff_token}"},
         "case_ids": case_ids,
+        "movable_case_ids": movable,
+        "lead_id": str(lead.pk),
+    }
+
+
+def _valid_lead(serial: int) -> dict:
+    return {
+        "kind": CaseKind.TAKEOVER,
+        "company": {
+            "name": "Imprimerie du fuzz",
+            "siren": valid_siren(90_000 + serial),
+            "naf_code": "",
+            "postal_code": "35000",
+            "city": "Rennes",
+            "employees": 12,
+        },
+        "contact": {
+            "first_name": "Camille",
+            "last_name": "Fuzz",
+            "email": "",
+            "phone": "",
+            "role": "owner",
+        },
+        "summary": "Départ en retraite du dirigeant.",
+        "external_ref": "",
+        "consent": {"contact_agreed": True},
     }
 
 
@@ -144,7 +179,27 @@ def _aim_at_known_cases(case, case_ids: list[int]) -> None:
         case.path_parameters["id"] = case_ids[value % len(case_ids)]
 
 
-def _fuzz(operation, mode, headers, case_ids, calls: Counter, statuses: Counter) -> None:
+def _aim_at_success(case, world, aimed: Counter) -> None:
+    """Generated data rarely passes the rules a schema cannot state (a Luhn key, a known
+    postal code, a case that can move): a few positive cases per operation are given data
+    that must succeed, so the 201 of a lead, a lead's detail and a transition's 200 are
+    checked against the schema too."""
+    label = case.operation.label
+    if aimed[label] >= SUCCESSES_AIMED:
+        return
+    if label == "POST /api/v1/leads/":
+        case.body = _valid_lead(1 + aimed[label])
+    elif label == "GET /api/v1/leads/{id}/":
+        case.path_parameters["id"] = world["lead_id"]
+    elif label == "POST /api/v1/cases/{id}/transitions/":
+        case.path_parameters["id"] = world["movable_case_ids"][aimed[label]]
+        case.body = {"name": "qualify", "comment": "Premier rendez-vous fixé."}
+    else:
+        return
+    aimed[label] += 1
+
+
+def _fuzz(operation, mode, headers, world, calls: Counter, statuses: Counter, aimed) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=EXAMPLES_PER_MODE,
@@ -156,7 +211,9 @@ def _fuzz(operation, mode, headers, case_ids, calls: Counter, statuses: Counter)
         print_blob=True,
     )
     def run(case):
-        _aim_at_known_cases(case, case_ids)
+        _aim_at_known_cases(case, world["case_ids"])
+        if mode == GenerationMode.POSITIVE:
+            _aim_at_success(case, world, aimed)
         response = case.call_and_validate(headers=headers, checks=CHECKS)
         problem_json_for_errors(response, case)
         calls[operation.label] += 1
@@ -171,6 +228,7 @@ def test_whole_schema(world, wsgi_app):
     raw = schema.raw_schema
     calls: Counter = Counter()
     statuses: Counter = Counter()
+    aimed: Counter = Counter()
     failures: list[str] = []
     started = time.monotonic()
 
@@ -191,7 +249,7 @@ def test_whole_schema(world, wsgi_app):
             headers = {}
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
-                _fuzz(operation, mode, headers, world["case_ids"], calls, statuses)
+                _fuzz(operation, mode, headers, world, calls, statuses, aimed)
             # Every operation runs and all failures are reported (schemathesis raises a
             # BaseExceptionGroup of its check failures).
             except (Exception, BaseExceptionGroup) as failure:
@@ -203,3 +261,10 @@ def test_whole_schema(world, wsgi_app):
     print("by operation and status:", dict(sorted(statuses.items())))
     assert not failures, "\n\n".join(failures)
     assert total >= MINIMUM_CASES, calls
+    if not only:
+        successes = {
+            ("POST /api/v1/leads/", 201),
+            ("GET /api/v1/leads/{id}/", 200),
+            ("POST /api/v1/cases/{id}/transitions/", 200),
+        }
+        assert all(statuses[success] >= 1 for success in successes), dict(statuses)
