@@ -9,6 +9,7 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,6 +44,9 @@ def browser(live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The connections the test opened while Playwright's loop ran belong to that
+        # context: close them here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 class PageWatch:
