@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from api import services
-from api.webhooks.leads import lead_status_changed
 from api.models import WebhookDelivery, WebhookDeliveryStatus
+from api.webhooks.leads import lead_status_changed
 from crm.roles import Role
 from tests.api.test_leads import lead_body, post_lead
 from tests.api.test_webhooks import Receiver

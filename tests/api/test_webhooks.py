@@ -24,17 +24,23 @@ HOOKS = "/api/v1/webhooks/"
 
 
 class Receiver:
-    """A local HTTP server answering the statuses queued in ``statuses`` (then 200)."""
+    """A local HTTP server answering the statuses queued in ``statuses`` (then 200).
+
+    ``on_post(headers, body)``, when set, runs before the answer (a slow receiver, a check
+    made while the sender waits)."""
 
     def __init__(self):
         self.statuses: list[int] = []
         self.received: list[tuple[dict, bytes]] = []
+        self.on_post = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers), body))
+                if receiver.on_post is not None:
+                    receiver.on_post(dict(self.headers), body)
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
