@@ -60,12 +60,16 @@ def partner_key_create(
     )
 
 
+def _revoke_credential(model, prefix: str):
+    credential = model.objects.get(prefix=prefix)
+    if credential.revoked_at is None:
+        credential.revoked_at = timezone.now()
+        credential.save(update_fields=["revoked_at"])
+    return credential
+
+
 def partner_key_revoke(*, prefix: str) -> PartnerApiKey:
-    key = PartnerApiKey.objects.get(prefix=prefix)
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-    return key
+    return _revoke_credential(PartnerApiKey, prefix)
 
 
 def staff_token_create(*, user, expires_on: date | None = None) -> tuple[StaffToken, str]:
@@ -75,11 +79,7 @@ def staff_token_create(*, user, expires_on: date | None = None) -> tuple[StaffTo
 
 
 def staff_token_revoke(*, prefix: str) -> StaffToken:
-    token = StaffToken.objects.get(prefix=prefix)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
+    return _revoke_credential(StaffToken, prefix)
 
 
 def credential_touch(credential: PartnerApiKey | StaffToken) -> None:
