@@ -16,7 +16,6 @@ from api.models import WebhookDelivery, WebhookDeliveryStatus
 from api.webhooks.leads import lead_status_changed
 from crm.roles import Role
 from tests.api.test_leads import lead_body, post_lead
-from tests.api.test_webhooks import Receiver
 from tests.factories import PartnerFactory, staff_user
 from tests.transmission.factories import CaseFactory, complete_data
 from transmission import events
@@ -26,19 +25,6 @@ from transmission.partner_updates import leads_touch_on_status_change
 from transmission.services import TransitionRefused, case_transition
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def endpoint(partner, receiver):
-    return services.webhook_endpoint_register(partner=partner, url=receiver.url)
 
 
 @pytest.fixture

@@ -21,24 +21,11 @@ from django_tasks_db.models import DBTaskResult
 from api import services
 from api.models import WebhookDelivery, WebhookDeliveryStatus
 from api.webhooks.tasks import deliver_webhook
-from tests.api.test_webhooks import Receiver, _enqueue
+from tests.api.test_webhooks import _enqueue
 
 ROOT = Path(__file__).resolve().parents[2]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAIT_SECONDS = 60  # a deadline for a subprocess to get somewhere, never an assertion
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def endpoint(partner, receiver):
-    return services.webhook_endpoint_register(partner=partner, url=receiver.url)
 
 
 def _event_ids(receiver) -> list[str]:
