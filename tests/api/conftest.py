@@ -16,11 +16,14 @@ from tests.factories import PartnerFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Throttle counters live in the cache; each test starts from zero.
-    cache.clear()
+def _fresh_cache(django_db_setup, django_db_blocker):
+    # Throttle counters live in the cache (by default a table of the test database, which
+    # transactional tests do not flush); each test starts from zero.
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture
