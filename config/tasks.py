@@ -5,6 +5,6 @@ same names from ``django.tasks`` and no other module changes. Apps define their 
 ``task`` from here (in their ``tasks.py``) and never import django-tasks themselves.
 """
 
-from django_tasks import TaskResultStatus, default_task_backend, task
+from django_tasks import task
 
-__all__ = ["TaskResultStatus", "default_task_backend", "task"]
+__all__ = ["task"]
