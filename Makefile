@@ -26,14 +26,16 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo --seed $(SEED) --if-empty
 
-# The webhook worker runs beside the server and stops with it.
+# The background-task worker and the webhook sweep run beside the server and stop with it.
 run: demo
-	@$(BIN)/python manage.py deliver_webhooks --loop --interval 5 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py deliver_webhooks --loop --interval 30 & sweep=$$!; \
+	trap 'kill $$worker $$sweep 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev

@@ -9,7 +9,7 @@ class ApiConfig(AppConfig):
     def ready(self):
         # Registers the OpenAPI security schemes of our authentication classes.
         from api import schema  # noqa: F401
-        from api.leads import lead_status_changed
+        from api.webhooks.leads import lead_status_changed
         from transmission.events import on_stage_change
 
         # Partners hear of their leads' status changes (outbox written in the same transaction).

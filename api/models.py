@@ -204,6 +204,10 @@ class WebhookDelivery(models.Model):
 
     ``body`` holds the exact bytes signed and sent, so every retry sends the same bytes
     (PostgreSQL's jsonb would not keep ``payload``'s key order).
+
+    A worker claims a due row for a lease (``claimed_until``, ``claim_token``) in a short
+    transaction, posts with no transaction open, then records the outcome only if the token is
+    still its own. A worker that dies leaves its lease to expire: the row is due again.
     """
 
     event_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
@@ -228,6 +232,8 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim token"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from api import keys
@@ -77,10 +77,13 @@ def partner_webhook(partner: Partner) -> WebhookEndpoint | None:
 
 
 def webhook_deliveries_due(now=None) -> QuerySet[WebhookDelivery]:
+    """Pending rows whose time has come and that no worker holds (or whose lease expired)."""
     now = now or timezone.now()
     return (
         WebhookDelivery.objects.filter(
-            status=WebhookDeliveryStatus.PENDING, next_attempt_at__lte=now
+            Q(claimed_until__isnull=True) | Q(claimed_until__lte=now),
+            status=WebhookDeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
         )
         .select_related("endpoint")
         .order_by("next_attempt_at", "id")

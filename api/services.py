@@ -1,17 +1,13 @@
 """Writes of the API layer: credentials, request logs, idempotency records, rejected
 submissions and the webhook outbox. Keyword-only, each atomic where it matters."""
 
-import http.client
 import json
 import logging
-import secrets
-import uuid
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,15 +19,10 @@ from api.models import (
     PartnerApiKey,
     RejectedSubmission,
     StaffToken,
-    WebhookDelivery,
-    WebhookDeliveryStatus,
-    WebhookEndpoint,
 )
-from api.webhooks import transport, urls
 from crm.models import Partner
 
 logger = logging.getLogger("api.requests")
-webhook_logger = logging.getLogger("api.webhooks")
 
 # --- Credentials -------------------------------------------------------------------------
 
@@ -69,12 +60,16 @@ def partner_key_create(
     )
 
 
+def _revoke_credential(model, prefix: str):
+    credential = model.objects.get(prefix=prefix)
+    if credential.revoked_at is None:
+        credential.revoked_at = timezone.now()
+        credential.save(update_fields=["revoked_at"])
+    return credential
+
+
 def partner_key_revoke(*, prefix: str) -> PartnerApiKey:
-    key = PartnerApiKey.objects.get(prefix=prefix)
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-    return key
+    return _revoke_credential(PartnerApiKey, prefix)
 
 
 def staff_token_create(*, user, expires_on: date | None = None) -> tuple[StaffToken, str]:
@@ -84,11 +79,7 @@ def staff_token_create(*, user, expires_on: date | None = None) -> tuple[StaffTo
 
 
 def staff_token_revoke(*, prefix: str) -> StaffToken:
-    token = StaffToken.objects.get(prefix=prefix)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
+    return _revoke_credential(StaffToken, prefix)
 
 
 def credential_touch(credential: PartnerApiKey | StaffToken) -> None:
@@ -250,120 +241,14 @@ def idempotency_records_purge(*, now: datetime | None = None) -> int:
 
 
 # --- Webhooks ----------------------------------------------------------------------------
+# The outbox services live with the rest of the webhook machinery; callers use them from here.
 
-
-def webhook_secret_generate() -> str:
-    return f"whsec_{secrets.token_urlsafe(32)}"
-
-
-@transaction.atomic
-def webhook_endpoint_register(*, partner: Partner, url: str) -> WebhookEndpoint:
-    """Register (or replace) the partner's webhook URL with a new secret, returned once."""
-    urls.webhook_url_validate(url)
-    endpoint = WebhookEndpoint.objects.select_for_update().filter(partner=partner).first()
-    if endpoint is None:
-        endpoint = WebhookEndpoint(partner=partner)
-    endpoint.url = url
-    endpoint.secret = webhook_secret_generate()
-    endpoint.active = True
-    endpoint.save()
-    return endpoint
-
-
-def webhook_endpoint_remove(*, partner: Partner) -> bool:
-    deleted, _details = WebhookEndpoint.objects.filter(partner=partner).delete()
-    return bool(deleted)
-
-
-def webhook_enqueue(*, partner: Partner, event: str, payload: dict) -> WebhookDelivery | None:
-    """Write the event to the outbox; delivered later by ``deliver_webhooks``.
-
-    Must run inside the caller's transaction (the change and its event commit together or
-    not at all). ``payload`` is merged into the body after ``"event"``; ``occurred_at`` is
-    added when missing. Returns None when the partner has no active endpoint.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("webhook_enqueue must be called inside the caller's transaction")
-    endpoint = WebhookEndpoint.objects.filter(partner=partner, active=True).first()
-    if endpoint is None:
-        return None
-    now = timezone.now()
-    document = {"event": event, **payload}
-    document.setdefault("occurred_at", now.isoformat())
-    body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return WebhookDelivery.objects.create(
-        event_id=uuid.uuid4(),
-        endpoint=endpoint,
-        event_type=event,
-        payload=json.loads(body),
-        body=body,
-        created_at=now,
-        next_attempt_at=now,
-    )
-
-
-def webhook_deliver(*, delivery: WebhookDelivery, now: datetime | None = None) -> bool:
-    """One attempt: sign and POST the stored body, then schedule a retry or give up."""
-    now = now or timezone.now()
-    endpoint = delivery.endpoint
-    delivery.attempts += 1
-    try:
-        status = transport.post_signed(
-            url=endpoint.url,
-            body=delivery.body.encode(),
-            secret=endpoint.secret,
-            event_id=str(delivery.event_id),
-            event_type=delivery.event_type,
-        )
-        error = "" if 200 <= status < 300 else f"HTTP {status}"
-    except (urls.WebhookUrlRefused, OSError, ValueError, http.client.HTTPException) as exc:
-        status, error = None, f"{type(exc).__name__}: {exc}"[:1000]
-    delivery.last_status = status
-    delivery.last_error = error
-    if not error:
-        delivery.status = WebhookDeliveryStatus.DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-    else:
-        schedule = settings.RELEVE_WEBHOOK_RETRY_SCHEDULE
-        if delivery.attempts > len(schedule):
-            delivery.status = WebhookDeliveryStatus.FAILED
-            delivery.next_attempt_at = None
-            webhook_logger.warning(
-                "webhook %s to partner %s failed for good after %s attempts: %s",
-                delivery.event_id,
-                endpoint.partner_id,
-                delivery.attempts,
-                error,
-            )
-        else:
-            delivery.next_attempt_at = now + timedelta(seconds=schedule[delivery.attempts - 1])
-    delivery.save()
-    return not error
-
-
-def webhook_deliver_due(*, now: datetime | None = None, limit: int = 100) -> int:
-    """Deliver due outbox rows, one locked row at a time; several workers may run
-    (``skip_locked`` on PostgreSQL). Returns the number of attempts made."""
-    from api.selectors import webhook_deliveries_due
-
-    done = 0
-    while done < limit:
-        with transaction.atomic():
-            delivery = (
-                webhook_deliveries_due(now)
-                .select_for_update(skip_locked=True, of=("self",))
-                .first()
-            )
-            if delivery is None:
-                break
-            webhook_deliver(delivery=delivery, now=now)
-        done += 1
-    return done
-
-
-def webhook_delivery_retry_now(*, delivery: WebhookDelivery) -> None:
-    """Admin action: put a failed or pending delivery back at the head of the queue."""
-    delivery.status = WebhookDeliveryStatus.PENDING
-    delivery.next_attempt_at = timezone.now()
-    delivery.save(update_fields=["status", "next_attempt_at"])
+from api.webhooks.outbox import (  # noqa: E402, F401
+    webhook_deliver_due,
+    webhook_delivery_attempt,
+    webhook_delivery_retry_now,
+    webhook_endpoint_register,
+    webhook_endpoint_remove,
+    webhook_enqueue,
+    webhook_secret_generate,
+)

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     # Relève apps, lowest layer first: dependencies point down this list only.
     "crm",
     "filieres",
@@ -94,7 +96,15 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A table of our own database (`manage.py createcachetable`), not each process's memory:
+    # with several app servers or gunicorn workers, a per-process cache would multiply the
+    # partner rate limits by their number.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "releve_cache",
+        }
+    }
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -193,6 +203,20 @@ RELEVE_API_REJECTED_RETENTION_DAYS = 30
 RELEVE_WEBHOOKS_ALLOW_INSECURE = env.bool("RELEVE_WEBHOOKS_ALLOW_INSECURE", default=False)
 RELEVE_WEBHOOK_RETRY_SCHEDULE = [60, 300, 1800, 7200, 43200]  # seconds after each failure
 RELEVE_WEBHOOK_TIMEOUT_SECONDS = 10
+# How long a worker owns a delivery it claimed; past it (the worker died) another retries.
+# Longer than any HTTP attempt can last (the timeout applies to each socket operation).
+RELEVE_WEBHOOK_LEASE_SECONDS = env.int("RELEVE_WEBHOOK_LEASE_SECONDS", default=300)
+
+# Background tasks (django-tasks, imported through config/tasks.py only): stored in our own
+# database, run by `manage.py db_worker`; no broker. The test suite uses this backend too
+# (enqueueing writes a row; tests of the worker run real `db_worker` processes); unit tests
+# that want a task run in-process switch to the immediate backend with `settings.TASKS`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("RELEVE_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 LOGGING = {
     "version": 1,

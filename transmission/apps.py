@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TransmissionConfig(AppConfig):
     name = "transmission"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from transmission.events import on_stage_change
+        from transmission.partner_updates import leads_touch_on_status_change
+
+        on_stage_change(leads_touch_on_status_change)

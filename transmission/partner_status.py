@@ -35,3 +35,9 @@ def partner_status(stage: str) -> PartnerStatus:
 def stages_with_status(status: str) -> list[str]:
     """The stages a case is in when its partner-visible status is ``status`` (filters)."""
     return [str(stage) for stage, s in _STATUS_BY_STAGE.items() if s == status]
+
+
+def partner_status_changed(source_stage: str, target_stage: str) -> bool:
+    """Whether a move between these stages is one the partner sees (feasibility →
+    structuring is not; opening a case, with no source stage, is not a change either)."""
+    return bool(source_stage) and partner_status(source_stage) != partner_status(target_stage)

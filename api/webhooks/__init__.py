@@ -1,2 +1,3 @@
-"""Webhook plumbing: URL safety (``urls``), signing and the pinned HTTP client
-(``transport``). The outbox writes are in ``api.services`` (``webhook_enqueue``...)."""
+"""Webhooks: URL safety (``urls``), signing and the pinned HTTP client (``transport``), the
+outbox and its claim/post/record delivery (``outbox``), its background task (``tasks``) and
+the ``lead.status_changed`` listener (``leads``)."""

@@ -1,9 +1,11 @@
-"""Fixtures for the API tests: partners with keys, clients carrying credentials."""
+"""Fixtures for the API tests: partners with keys, clients carrying credentials, a webhook
+receiver on 127.0.0.1 and the partner's endpoint pointing at it."""
 
 import json
 import threading
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
@@ -14,11 +16,14 @@ from tests.factories import PartnerFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Throttle counters live in the cache; each test starts from zero.
-    cache.clear()
+def _fresh_cache(django_db_setup, django_db_blocker):
+    # Throttle counters live in the cache (by default a table of the test database, which
+    # transactional tests do not flush); each test starts from zero.
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture
@@ -80,3 +85,51 @@ def post_concurrently(url: str, bodies: list[bytes], headers: dict) -> list[tupl
     for thread in threads:
         thread.join()
     return results
+
+
+class Receiver:
+    """A local HTTP server answering the statuses queued in ``statuses`` (then 200).
+
+    ``on_post(headers, body)``, when set, runs before the answer (a slow receiver, a check
+    made while the sender waits)."""
+
+    def __init__(self):
+        self.statuses: list[int] = []
+        self.received: list[tuple[dict, bytes]] = []
+        self.on_post = None
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                if receiver.on_post is not None:
+                    receiver.on_post(dict(self.headers), body)
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/releve"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def endpoint(partner, receiver):
+    return services.webhook_endpoint_register(partner=partner, url=receiver.url)

@@ -104,6 +104,24 @@ def test_staff_token_command(partner):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("command", "owner"), [("partner_key", "--partner"), ("staff_token", "--user")]
+)
+def test_credential_commands_share_one_shape(partner, command, owner):
+    # Both come from one base: same sub-commands, same date parsing, same revoke wording.
+    staff_user(Role.DIRECTOR, "ouest", username="claude")
+    name = partner.slug if command == "partner_key" else "claude"
+    with pytest.raises(CommandError, match="not a YYYY-MM-DD date: 31/12/2030"):
+        call_command(command, "create", owner, name, "--expires", "31/12/2030")
+    err = StringIO()
+    call_command(command, "create", owner, name, stdout=StringIO(), stderr=err)
+    prefix = err.getvalue().split()[1]
+    out = StringIO()
+    call_command(command, "revoke", prefix, stdout=out)
+    assert out.getvalue() == f"revoked {prefix} ({name})\n"
+
+
+@pytest.mark.django_db
 def test_admin_creates_a_key_shown_once_and_revokes(admin_client, partner):
     response = admin_client.post(
         "/admin/api/partnerapikey/add/", {"partner": partner.pk, "expires_on": ""}, follow=True

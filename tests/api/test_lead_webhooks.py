@@ -9,34 +9,22 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from api import services
-from api.leads import lead_status_changed
 from api.models import WebhookDelivery, WebhookDeliveryStatus
+from api.webhooks.leads import lead_status_changed
 from crm.roles import Role
 from tests.api.test_leads import lead_body, post_lead
-from tests.api.test_webhooks import Receiver
 from tests.factories import PartnerFactory, staff_user
 from tests.transmission.factories import CaseFactory, complete_data
 from transmission import events
 from transmission.choices import AbandonReason, CaseKind, DeclineReason, Stage, TargetForm
 from transmission.models import LeadSubmission
-from transmission.services import case_transition
+from transmission.partner_updates import leads_touch_on_status_change
+from transmission.services import TransitionRefused, case_transition
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def endpoint(partner, receiver):
-    return services.webhook_endpoint_register(partner=partner, url=receiver.url)
 
 
 @pytest.fixture
@@ -66,6 +54,22 @@ def test_the_api_listens_to_stage_changes():
     assert lead_status_changed in events.stage_change_listeners()
 
 
+def test_transmission_bumps_its_leads_before_the_api_announces_them():
+    # The webhook body carries the bumped ``updated_at``: transmission's listener comes first.
+    listeners = events.stage_change_listeners()
+    assert listeners.index(leads_touch_on_status_change) < listeners.index(lead_status_changed)
+
+
+def test_transmission_bumps_the_leads_without_any_webhook(partner, officer):
+    # No endpoint anywhere: the rule belongs to transmission, not to the webhook.
+    case = CaseFactory(assigned_officer=officer)
+    lead = _lead(partner, case)
+    case_transition(case=case, name="qualify", by=officer)
+    lead.refresh_from_db()
+    assert lead.updated_at == case.stage_changes.last().at
+    assert not WebhookDelivery.objects.exists()
+
+
 def test_status_change_is_signed_delivered_and_retried(
     partner_client, partner, endpoint, receiver, officer
 ):
@@ -90,6 +94,7 @@ def test_status_change_is_signed_delivered_and_retried(
         "updated_at": document["lead"]["updated_at"],
     }
     assert document["lead"]["updated_at"] != created["updated_at"]
+    assert parse_datetime(document["lead"]["updated_at"]) == change.at
 
     receiver.statuses = [500]
     now = timezone.now()
@@ -129,8 +134,9 @@ def test_a_refused_transition_queues_nothing(partner, endpoint, officer):
     case = CaseFactory()  # no officer: qualify is refused by its guard
     _lead(partner, case)
     director = staff_user(Role.DIRECTOR, "ouest")
-    with pytest.raises(Exception):  # noqa: B017
+    with pytest.raises(TransitionRefused) as refused:
         case_transition(case=case, name="qualify", by=director)
+    assert type(refused.value) is TransitionRefused  # a guard, not the permission
     assert not WebhookDelivery.objects.exists()
 
 

@@ -1,7 +1,6 @@
 """POST/GET /api/v1/leads/: validation, mass assignment, storage, matching, assignment,
 statuses, BOLA, idempotency, duplicates, rejected submissions and the schema."""
 
-import copy
 import json
 from datetime import timedelta
 
@@ -590,10 +589,6 @@ def test_schema_documents_every_status_code_of_the_lead_operations(client):
         "created_at",
         "updated_at",
     }
-
-
-def test_lead_body_helper_copies():
-    assert lead_body() == copy.deepcopy(lead_body())
 
 
 @pytest.mark.postgres

@@ -7,7 +7,6 @@ import json
 import socket
 import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
 import pytest
@@ -18,46 +17,9 @@ from django.utils import timezone
 from api import services
 from api.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 from api.webhooks.urls import WebhookUrlRefused, webhook_url_validate
-from tests.api.conftest import assert_problem
+from tests.api.conftest import Receiver, assert_problem
 
 HOOKS = "/api/v1/webhooks/"
-
-
-class Receiver:
-    """A local HTTP server answering the statuses queued in ``statuses`` (then 200)."""
-
-    def __init__(self):
-        self.statuses: list[int] = []
-        self.received: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/releve"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = True
-    server = Receiver()
-    yield server
-    server.close()
 
 
 def _resolving_to(*addresses):
@@ -155,11 +117,6 @@ def test_registration_refuses_unknown_fields(partner_client, receiver):
 
 
 # --- outbox and delivery -------------------------------------------------------------------
-
-
-@pytest.fixture
-def endpoint(partner, receiver):
-    return services.webhook_endpoint_register(partner=partner, url=receiver.url)
 
 
 def _enqueue(partner, **payload):

@@ -1,4 +1,9 @@
-"""Webhook worker: deliver due outbox rows. ``--once`` (default) or ``--loop``."""
+"""The webhook sweep: attempt due outbox rows. ``--once`` (default) or ``--loop``.
+
+Each new delivery and each scheduled retry is a task run by ``db_worker``; this sweep catches
+what no task will: rows whose worker died mid-delivery (expired lease) and rows whose task
+was never queued or was lost. ``make run`` starts it beside the worker.
+"""
 
 import time
 
@@ -8,13 +13,16 @@ from api import services
 
 
 class Command(BaseCommand):
-    help = "Deliver due webhook events (several workers may run: rows are locked, skipped)."
+    help = (
+        "Deliver due webhook events: retries, expired leases, lost tasks "
+        "(several sweeps and workers may run: each row is claimed by one)."
+    )
 
     def add_arguments(self, parser):
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--once", action="store_true", help="one pass, then exit (default)")
         mode.add_argument("--loop", action="store_true", help="run until interrupted")
-        parser.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
+        parser.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
 
     def handle(self, *args, **options):
         if not options["loop"]:

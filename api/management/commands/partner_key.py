@@ -1,78 +1,51 @@
 """partner_key create --partner <slug> [--expires YYYY-MM-DD] | list | revoke <prefix>"""
 
-from datetime import date
-
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from api import selectors, services
+from api.management.credentials import CredentialCommand
 from api.models import PartnerApiKey
 from crm.models import Partner
 
 
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"not a YYYY-MM-DD date: {value}") from exc
-
-
-class Command(BaseCommand):
+class Command(CredentialCommand):
     help = "Create, list and revoke partner API keys. The new key is printed once, last line."
+    noun = "key"
+    owner_option = "partner"
+    owner_help = "partner slug"
+    model = PartnerApiKey
+    can_list = True
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create")
-        create.add_argument("--partner", required=True, help="partner slug")
-        create.add_argument("--expires", type=_date, help="last day of validity, YYYY-MM-DD")
-        list_parser = sub.add_parser("list")
-        list_parser.add_argument("--partner", help="partner slug")
-        revoke = sub.add_parser("revoke")
-        revoke.add_argument("prefix")
-
-    def handle(self, *args, **options):
-        getattr(self, f"_{options['action']}")(options)
-
-    def _partner(self, slug):
+    def find_owner(self, value):
         try:
-            return Partner.objects.get(slug=slug)
+            return Partner.objects.get(slug=value)
         except Partner.DoesNotExist as exc:
-            raise CommandError(f"no partner with slug {slug!r}") from exc
+            raise CommandError(f"no partner with slug {value!r}") from exc
 
-    def _create(self, options):
-        partner = self._partner(options["partner"])
-        try:
-            key, plaintext = services.partner_key_create(
-                partner=partner, expires_on=options["expires"]
-            )
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
-        expiry = key.expires_at.isoformat() if key.expires_at else "never"
-        self.stderr.write(
-            f"Key {key.prefix} for {partner.slug} (expires: {expiry}). Shown once: store it now."
+    def create(self, *, owner, expires_on):
+        return services.partner_key_create(partner=owner, expires_on=expires_on)
+
+    def revoke(self, *, prefix):
+        return services.partner_key_revoke(prefix=prefix)
+
+    def created_message(self, credential, owner):
+        expiry = credential.expires_at.isoformat() if credential.expires_at else "never"
+        return (
+            f"Key {credential.prefix} for {owner.slug} (expires: {expiry}). "
+            "Shown once: store it now."
         )
-        self.stdout.write(plaintext)
 
-    def _list(self, options):
-        partner = self._partner(options["partner"]) if options.get("partner") else None
-        for key in selectors.partner_key_list(partner=partner):
+    def owner_label(self, credential):
+        return credential.partner.slug
+
+    def list_rows(self, owner):
+        for key in selectors.partner_key_list(partner=owner):
             state = "revoked" if key.revoked_at else ("active" if key.is_usable() else "expired")
-            self.stdout.write(
-                "\t".join(
-                    [
-                        key.prefix,
-                        key.partner.slug,
-                        state,
-                        key.created_at.isoformat(),
-                        key.expires_at.isoformat() if key.expires_at else "-",
-                        key.last_used_at.isoformat() if key.last_used_at else "-",
-                    ]
-                )
-            )
-
-    def _revoke(self, options):
-        try:
-            key = services.partner_key_revoke(prefix=options["prefix"])
-        except PartnerApiKey.DoesNotExist as exc:
-            raise CommandError(f"no key with prefix {options['prefix']!r}") from exc
-        self.stdout.write(f"revoked {key.prefix} ({key.partner.slug})")
+            yield [
+                key.prefix,
+                key.partner.slug,
+                state,
+                key.created_at.isoformat(),
+                key.expires_at.isoformat() if key.expires_at else "-",
+                key.last_used_at.isoformat() if key.last_used_at else "-",
+            ]
