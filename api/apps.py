@@ -14,3 +14,9 @@ class ApiConfig(AppConfig):
 
         # Partners hear of their leads' status changes (outbox written in the same transaction).
         on_stage_change(lead_status_changed)
+
+        # GDPR requests reach the bodies of rejected submissions.
+        from api.gdpr import ApiSource
+        from crm import gdpr
+
+        gdpr.register_source(ApiSource())

@@ -1,12 +1,21 @@
 """Admin for crm. Every staff-facing admin of a territorial model uses TerritoryScopedAdmin."""
 
-from django.contrib import admin
+import json
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from crm import scoping, services
+from crm import gdpr, scoping, services
 from crm.models import (
     Departement,
+    GdprOperation,
     NafEntry,
     OfficerProfile,
     Organisation,
@@ -124,6 +133,137 @@ class PersonAdmin(TerritoryScopedAdmin):
     search_fields = ["last_name", "first_name", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
+    actions = ["gdpr_export", "gdpr_erase"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not gdpr.may_run_gdpr(request.user):
+            actions.pop("gdpr_export", None)
+            actions.pop("gdpr_erase", None)
+        return actions
+
+    def _addresses(self, request, queryset) -> list[str] | None:
+        addresses = sorted({person.email.strip().lower() for person in queryset if person.email})
+        if len(addresses) < queryset.count():
+            self.message_user(
+                request,
+                _("GDPR requests find a person by e-mail address: select people who have one."),
+                messages.ERROR,
+            )
+            return None
+        return addresses
+
+    @admin.action(description=_("GDPR: export everything held about them (JSON)"))
+    def gdpr_export(self, request, queryset):
+        addresses = self._addresses(request, queryset)
+        if addresses is None:
+            return None
+        exports = [gdpr.gdpr_export(email=address, by=request.user) for address in addresses]
+        response = HttpResponse(
+            json.dumps(exports, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="export-rgpd.json"'
+        return response
+
+    @admin.action(description=_("GDPR: erase them everywhere"))
+    def gdpr_erase(self, request, queryset):
+        addresses = self._addresses(request, queryset)
+        if addresses is None:
+            return None
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/crm/gdpr/confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Erase personal data"),
+                    "question": _(
+                        "Their names, e-mail addresses and phone numbers will be replaced "
+                        "everywhere Relève holds them (leads, notes, history). This cannot be "
+                        "undone."
+                    ),
+                    "people": list(queryset),
+                    "action": "gdpr_erase",
+                    "cancel_url": request.get_full_path(),
+                },
+            )
+        for address in addresses:
+            gdpr.gdpr_erase(email=address, by=request.user)
+        self.message_user(
+            request,
+            _("The personal data of %(count)d person(s) were erased.") % {"count": len(addresses)},
+            messages.SUCCESS,
+        )
+        return None
+
+
+class GdprPurgeForm(forms.Form):
+    years = forms.IntegerField(
+        label=_("Retention period (years)"), min_value=1, initial=gdpr.DEFAULT_PURGE_YEARS
+    )
+
+
+@admin.register(GdprOperation)
+class GdprOperationAdmin(admin.ModelAdmin):
+    """The GDPR log, read-only; the purge is started from its list."""
+
+    list_display = ["at", "kind", "by", "counts"]
+    list_filter = ["kind"]
+    change_list_template = "admin/crm/gdpr/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return gdpr.may_run_gdpr(request.user)
+
+    def has_module_permission(self, request):
+        return gdpr.may_run_gdpr(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "purge/",
+                self.admin_site.admin_view(self.purge_view),
+                name="crm_gdproperation_purge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def purge_view(self, request):
+        if not gdpr.may_run_gdpr(request.user):
+            raise PermissionDenied
+        form = GdprPurgeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            counts = gdpr.gdpr_purge(years=form.cleaned_data["years"], by=request.user)
+            self.message_user(
+                request,
+                _("Purge done: the data of %(count)d person(s) were erased.")
+                % {"count": counts.get("people", 0)},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:crm_gdproperation_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/crm/gdpr/confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Purge stale leads"),
+                "question": _(
+                    "The people of declined or abandoned cases with no activity for this "
+                    "period will be erased everywhere. This cannot be undone."
+                ),
+                "form": form,
+                "cancel_url": reverse("admin:crm_gdproperation_changelist"),
+            },
+        )
 
 
 @admin.register(Partner)

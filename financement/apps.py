@@ -12,3 +12,9 @@ class FinancementConfig(AppConfig):
         from transmission.financing_gate import set_financing_gate
 
         set_financing_gate(FinancingPlanGate())
+
+        # GDPR requests reach the comments of financing lines and decisions.
+        from crm import gdpr
+        from financement.gdpr import FinancingSource
+
+        gdpr.register_source(FinancingSource())

@@ -1,3 +1,4 @@
+from crm.models.gdpr import GdprOperation, GdprOperationKind
 from crm.models.naf import NafEntry, NafLevel, NafVersion
 from crm.models.organisation import CooperativeType, LegalForm, Organisation
 from crm.models.people import (
@@ -21,6 +22,8 @@ __all__ = [
     "ContactRole",
     "CooperativeType",
     "Departement",
+    "GdprOperation",
+    "GdprOperationKind",
     "LawfulBasis",
     "LegalForm",
     "NafEntry",
