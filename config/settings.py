@@ -4,6 +4,7 @@ Defaults are for a developer's laptop (SQLite file, DEBUG on). Production sets a
 ``DEBUG=False``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``; see README.md.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -15,6 +16,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
+# X-Forwarded-Proto (and X-Forwarded-For for the login throttle) are believed only when a
+# setting says a proxy sets them: any client can send these headers.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-relève-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -35,6 +39,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm",
     "simple_history",
+    "axes",
     "import_export",
     "rest_framework",
     "django_filters",
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,6 +114,8 @@ else:
     }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses to check a password while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -121,6 +130,25 @@ LOGIN_URL = "login"
 # Until the back office lands, people work in the Django admin.
 LOGIN_REDIRECT_URL = "admin:index"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after a working day without activity (each request extends them).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login hardening (django-axes): after AXES_FAILURE_LIMIT wrong passwords the account is
+# locked, and so is the address they came from (each on its own), for AXES_COOLOFF_TIME.
+# Logins, failures and lockouts are kept in axes' tables, which administrators read in the
+# admin ("Axes").
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "crm.auth.locked_out"
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -143,7 +171,7 @@ STORAGES = {
 }
 
 # Security: strict by default when DEBUG is off (``check --deploy`` must stay silent).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

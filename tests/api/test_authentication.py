@@ -127,15 +127,14 @@ def test_revoked_staff_token_and_non_staff_users(api_client):
 def test_staff_session_needs_csrf_on_writes(client):
     from rest_framework.test import APIClient
 
-    staff_user(Role.OFFICER, "ouest", username="dominique", password="secret-password-123")
+    user = staff_user(Role.OFFICER, "ouest", username="dominique", password="secret-password-123")
     browser = APIClient(enforce_csrf_checks=True)
-    assert browser.login(username="dominique", password="secret-password-123")
+    browser.force_login(user)
     assert browser.get("/api/test/staff/").json() == {"username": "dominique"}
     assert_problem(browser.post("/api/test/staff/", {}, format="json"), 403)
 
 
 @pytest.mark.django_db
 def test_session_is_not_accepted_on_partner_endpoints(client):
-    staff_user(Role.OFFICER, "ouest", username="dominique", password="secret-password-123")
-    client.login(username="dominique", password="secret-password-123")
+    client.force_login(staff_user(Role.OFFICER, "ouest", username="dominique"))
     assert_problem(client.get(PROFILE), 401)
