@@ -14,6 +14,7 @@ from crm.models.territory import (
     Region,
     RegionalUnion,
     RegionalUnionDepartement,
+    TerritoryKind,
 )
 from crm.models.users import User
 
@@ -35,5 +36,6 @@ __all__ = [
     "Region",
     "RegionalUnion",
     "RegionalUnionDepartement",
+    "TerritoryKind",
     "User",
 ]
