@@ -60,22 +60,31 @@ def test_population_total_matches_the_source():
     assert mismatched == []
 
 
-def test_naf_tree_is_complete():
-    counts = dict(
-        NafEntry.objects.filter(version="rev2")
+@pytest.mark.parametrize(
+    ("version", "counts", "metadata_key", "subclass", "chain"),
+    [
+        ("rev2", {"section": 21, "division": 88, "group": 272, "class": 615, "subclass": 732},
+         "naf_counts", "62.01Z", ["62.01Z", "62.01", "62.0", "62", "J"]),
+        ("2025", {"section": 22, "division": 87, "group": 287, "class": 651, "subclass": 747},
+         "naf2025_counts", "62.10Y", ["62.10Y", "62.10", "62.1", "62", "K"]),
+    ],
+)  # fmt: skip
+def test_naf_trees_are_complete(version, counts, metadata_key, subclass, chain):
+    loaded = dict(
+        NafEntry.objects.filter(version=version)
         .values_list("level")
         .annotate(n=Count("id"))
         .values_list("level", "n")
     )
-    assert counts == {"section": 21, "division": 88, "group": 272, "class": 615, "subclass": 732}
-    assert counts == reference_data.read_metadata()["naf_counts"]
-    subclass = NafEntry.objects.get(version="rev2", code="62.01Z")
-    chain = []
-    entry = subclass
+    assert loaded == counts == reference_data.read_metadata()[metadata_key]
+    entry = NafEntry.objects.get(version=version, code=subclass)
+    ancestors = []
     while entry:
-        chain.append(entry.code)
+        # A parent is always of its child's version, never the same code of the other one.
+        assert entry.version == version
+        ancestors.append(entry.code)
         entry = entry.parent
-    assert chain == ["62.01Z", "62.01", "62.0", "62", "J"]
+    assert ancestors == chain
 
 
 def test_every_departement_belongs_to_exactly_one_regional_union_today():
@@ -173,23 +182,6 @@ def test_postal_codes_carry_their_communes():
     ]
     assert PostalCode.objects.get(code="97133").departement_id == "977"
     assert PostalCode.objects.get(code="97150").departement_id == "978"
-
-
-def test_naf2025_tree_is_complete():
-    counts = dict(
-        NafEntry.objects.filter(version="2025")
-        .values_list("level")
-        .annotate(n=Count("id"))
-        .values_list("level", "n")
-    )
-    assert counts == {"section": 22, "division": 87, "group": 287, "class": 651, "subclass": 747}
-    assert counts == reference_data.read_metadata()["naf2025_counts"]
-    entry = NafEntry.objects.get(version="2025", code="62.10Y")
-    chain = []
-    while entry:
-        chain.append((entry.code, entry.version))
-        entry = entry.parent
-    assert chain == [(code, "2025") for code in ("62.10Y", "62.10", "62.1", "62", "K")]
 
 
 def test_shipped_naf_files_pass_the_build_checks():
