@@ -30,7 +30,7 @@ from crm.models import (
     RegionalUnion,
 )
 from crm.roles import Role
-from crm.territories import departement_codes_of, resolve_departement_code
+from crm.territories import departement_codes_of
 
 # Relative strength of the movement by région (INSEE code); 1.0 elsewhere.
 REGION_WEIGHT = {
@@ -244,7 +244,7 @@ class DemoGeography:
 
     def __init__(self, ctx: DemoContext):
         self.rng = ctx.rng
-        departements = list(Departement.objects.order_by("code"))
+        departements = list(Departement.objects.departements().order_by("code"))
         self.departement_codes = [d.code for d in departements]
         self.weights = [d.population * REGION_WEIGHT.get(d.region_id, 1.0) for d in departements]
         by_code: dict[str, list[str]] = defaultdict(list)
@@ -252,11 +252,12 @@ class DemoGeography:
             "code", "departement_id"
         ):
             by_code[code].append(departement_id)
-        # Keep only codes that resolve to the département they are listed under, so the
-        # organisation's derived département is the one drawn.
+        # Keep only codes serving one département: demo organisations have no commune, and
+        # a code spanning two départements is only resolved by its commune.
         self.postal_codes: dict[str, list[str]] = defaultdict(list)
         for code, candidates in by_code.items():
-            self.postal_codes[resolve_departement_code(code, candidates)].append(code)
+            if len(candidates) == 1:
+                self.postal_codes[candidates[0]].append(code)
 
     def draw(self, regional_union_id: int | None = None) -> tuple[str, str]:
         codes, weights = self.departement_codes, self.weights

@@ -10,8 +10,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's SIRETs do not follow Luhn: INSEE validates them by digit sum modulo 5.
+# La Poste's SIRETs do not follow Luhn: INSEE validates them by digit sum modulo 5 —
+# except the head office's, which was numbered before the exception and keeps its Luhn key.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048"
 
 _NAF_SUBCLASS = re.compile(r"^([0-9]{2})\.?([0-9]{2})([A-Z])$")
 _OVERSEAS_DEPARTEMENTS = frozenset({"971", "972", "973", "974", "976"})
@@ -87,7 +89,7 @@ def normalize_siret(value: str) -> str:
             code="siret_format",
             params={"value": value},
         )
-    if siret.startswith(LA_POSTE_SIREN):
+    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE_SIRET:
         valid = sum(int(c) for c in siret) % 5 == 0
     else:
         valid = luhn_valid(siret)

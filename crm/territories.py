@@ -1,13 +1,15 @@
 """Where things are: postal code → département → regional union, on a given date."""
 
 import datetime
+import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.identifiers import departement_code_by_rule, normalize_postal_code
+from crm.identifiers import normalize_postal_code
 from crm.models.territory import (
     Departement,
     PostalCode,
@@ -17,34 +19,92 @@ from crm.models.territory import (
 from crm.periods import in_force_on
 
 
-def resolve_departement_code(postal_code: str, candidates) -> str | None:
-    """Pick the département of a postal code among the table's candidates.
+def commune_key(name: str) -> str:
+    """A commune name reduced for comparison: case, accents, hyphens, apostrophes and the
+    "St"/"Ste" abbreviations do not matter, nor a trailing "Cedex" and its number."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    if "cedex" in words:
+        words = words[: words.index("cedex")]
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
-    A few postal codes span two départements (05110 → 04 and 05); the one the numbering rule
-    names wins, so the answer is stable and explainable. Without candidates, the rule alone.
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def departement_for(postal_code: str, city: str | None = None) -> Departement:
+    """The département (or overseas collectivity) of an address, from La Poste's table.
+
+    A code the table does not have is refused (the numbering rule would accept 01999, which
+    serves nobody). A code serving one département needs no commune. A code serving communes
+    of two départements is resolved by ``city``; without a city, or with a commune it does
+    not serve, it is refused with the communes to choose from. Errors are keyed by the field
+    to correct: ``postal_code`` or ``city``.
     """
-    candidates = sorted(candidates)
-    by_rule = departement_code_by_rule(postal_code)
-    if not candidates:
-        return by_rule
-    return by_rule if by_rule in candidates else candidates[0]
-
-
-def departement_for_postal_code(value: str) -> Departement:
-    """The département of a postal code: the postal-code table first, the numbering rule after."""
-    postal_code = normalize_postal_code(value)
-    candidates = PostalCode.objects.filter(code=postal_code).values_list(
-        "departement_id", flat=True
-    )
-    code = resolve_departement_code(postal_code, candidates)
-    departement = Departement.objects.filter(code=code).first() if code else None
-    if departement is None:
-        raise ValidationError(
+    try:
+        code = normalize_postal_code(postal_code)
+    except ValidationError as error:
+        raise ValidationError({"postal_code": error}) from error
+    rows = list(PostalCode.objects.filter(code=code).values_list("departement_id", "communes"))
+    if not rows:
+        raise _field_error(
+            "postal_code",
             _("The postal code “%(value)s” does not belong to any French département."),
-            code="postal_code_unknown",
-            params={"value": value},
+            "postal_code_unknown",
+            value=postal_code,
         )
-    return departement
+    candidates = {departement for departement, _communes in rows}
+    if len(candidates) == 1:
+        return Departement.objects.get(code=candidates.pop())
+    return Departement.objects.get(code=_departement_of_commune(code, rows, city))
+
+
+def _departement_of_commune(code: str, rows, city: str | None) -> str:
+    choices = ", ".join(
+        f"{name} ({departement})" for departement, names in sorted(rows) for name in names
+    )
+    if not (city or "").strip():
+        raise _field_error(
+            "postal_code",
+            _(
+                "The postal code “%(code)s” serves communes of several départements: "
+                "give the commune (%(choices)s)."
+            ),
+            "postal_code_ambiguous",
+            code=code,
+            choices=choices,
+        )
+    wanted = commune_key(city)
+    matches = {
+        departement
+        for departement, names in rows
+        if any(commune_key(name) == wanted for name in names)
+    }
+    if len(matches) == 1:
+        return matches.pop()
+    # No guess by the numbering rule here: 5 of these codes cross a regional-union border,
+    # and a wrong guess would hand the case to another UR.
+    raise _field_error(
+        "city",
+        _(
+            "The commune “%(city)s” does not tell which département the postal code "
+            "“%(code)s” is in: choose one of %(choices)s."
+        ),
+        "city_ambiguous",
+        city=city,
+        code=code,
+        choices=choices,
+    )
+
+
+def _field_error(field: str, message, error_code: str, **params) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=error_code, params=params)})
+
+
+def departement_for_postal_code(value: str, city: str | None = None) -> Departement:
+    """Former name of ``departement_for``, kept for its callers."""
+    return departement_for(value, city)
 
 
 def coverage_on(on: datetime.date) -> Q:

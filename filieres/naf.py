@@ -13,26 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.identifiers import strip_spaces
 from crm.models import NafEntry, NafVersion
+from crm.naf import check_version
 
 _SECTION = re.compile(r"^[A-Z]$")
 _NUMERIC = re.compile(r"^(\d{2})(\d{1,2})?([A-Z])?$")
 # "F; 43.22, 62.01Z" – people separate prefixes with semicolons, commas or spaces.
 _SEPARATORS = re.compile(r"[;,\s]+")
-
-
-def check_version(version: str, *, field: str = "naf_version") -> str:
-    """Return the version if it is a known nomenclature, else refuse naming the field."""
-    if version not in NafVersion.values:
-        raise ValidationError(
-            {
-                field: _(
-                    "Unknown NAF nomenclature version “%(version)s”: expected one of %(expected)s."
-                )
-                % {"version": version, "expected": ", ".join(NafVersion.values)}
-            },
-            code="naf_version_unknown",
-        )
-    return version
 
 
 def normalize_prefix(value: str) -> str | None:
@@ -100,3 +86,27 @@ def prefix_matches(prefix: str, subclass_code: str, section: str | None) -> bool
     if _SECTION.fullmatch(prefix):
         return prefix == section
     return subclass_code.startswith(prefix)
+
+
+def save_correspondence(apps, *, links: Iterable[tuple[str, str]], replace: bool = False):
+    """Add the missing rév. 2 → 2025 links (dotted codes, already checked); returns
+    (created, unchanged, deleted).
+
+    The one writer of ``NafCorrespondence``: the data migration that ships INSEE's table and
+    the ``load_naf_correspondence`` command both use it. ``replace`` also deletes the links
+    absent from ``links``. The caller rebuilds the NAF → filière mapping afterwards.
+    """
+    NafCorrespondence = apps.get_model("filieres", "NafCorrespondence")
+    wanted = list(dict.fromkeys(links))
+    existing = set(NafCorrespondence.objects.values_list("rev2_code", "naf2025_code"))
+    new = [pair for pair in wanted if pair not in existing]
+    NafCorrespondence.objects.bulk_create(
+        [NafCorrespondence(rev2_code=source, naf2025_code=target) for source, target in new],
+        batch_size=1000,
+    )
+    deleted = 0
+    if replace:
+        for source, target in existing - set(wanted):
+            NafCorrespondence.objects.filter(rev2_code=source, naf2025_code=target).delete()
+            deleted += 1
+    return len(new), len(wanted) - len(new), deleted

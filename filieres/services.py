@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from crm import scoping
+from crm import reference_data, scoping
 from crm.actors import is_system
 from crm.identifiers import normalize_naf_code
 from crm.models import NafEntry, NafLevel, NafVersion, Region, RegionalUnion
@@ -25,7 +25,6 @@ from filieres import mapping, naf
 from filieres.models import (
     Filiere,
     FilierePrefix,
-    NafCorrespondence,
     RegionalPriority,
 )
 
@@ -321,26 +320,19 @@ def naf_nomenclature_load(
             else:
                 parsed.append((line, code, level, label, parent))
         parsed.sort(key=lambda item: NAF_LEVEL_ORDER.index(item[2]))
-        for line, code, level, label, parent in parsed:
-            if parent and parent not in ids:
+        known = set(ids) | {code for _line, code, *_rest in parsed}
+        for line, _code, _level, _label, parent in parsed:
+            if parent and parent not in known:
                 report.errors.append(
                     (line, _("Unknown parent code “%(parent)s”.") % {"parent": parent})
                 )
-                continue
-            entry, created = NafEntry.objects.update_or_create(
-                version=version,
-                code=code,
-                defaults={
-                    "level": level,
-                    "label": label,
-                    "parent_id": ids[parent] if parent else None,
-                },
-            )
-            ids[code] = entry.pk
-            if created:
-                report.created += 1
-            else:
-                report.updated += 1
+        if report.errors:
+            return
+        entries = [(code, level, label, parent) for _line, code, level, label, parent in parsed]
+        report.created, report.updated = reference_data.save_naf_entries(
+            django_apps, version=version, entries=entries
+        )
+        report.unchanged = len(entries) - report.created - report.updated
         naf_mapping_rebuild()
 
     return _run_load(load, rows, dry_run)
@@ -365,8 +357,7 @@ def naf_correspondence_load(
             )
             for version in NafVersion.values
         }
-        existing = set(NafCorrespondence.objects.values_list("rev2_code", "naf2025_code"))
-        seen = set()
+        links = []
         for line, row in enumerate(rows, start=2):
             codes = []
             for column, version in (
@@ -393,23 +384,13 @@ def naf_correspondence_load(
                     )
                     continue
                 codes.append(code)
-            if len(codes) != 2:
-                continue
-            pair = tuple(codes)
-            seen.add(pair)
-            if pair in existing:
-                report.unchanged += 1
-            else:
-                NafCorrespondence.objects.create(rev2_code=pair[0], naf2025_code=pair[1])
-                existing.add(pair)
-                report.created += 1
-        if replace:
-            stale = existing - seen
-            for rev2_code, naf2025_code in stale:
-                NafCorrespondence.objects.filter(
-                    rev2_code=rev2_code, naf2025_code=naf2025_code
-                ).delete()
-            report.deleted += len(stale)
+            if len(codes) == 2:
+                links.append(tuple(codes))
+        if report.errors:
+            return
+        report.created, report.unchanged, report.deleted = naf.save_correspondence(
+            django_apps, links=links, replace=replace
+        )
         naf_mapping_rebuild()
 
     return _run_load(load, rows, dry_run)

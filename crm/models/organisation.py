@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm import identifiers
-from crm.models.naf import NafEntry, NafLevel, NafVersion
+from crm.models.naf import NafVersion
 from crm.models.territory import Departement
 
 
@@ -118,7 +118,8 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         """Normalise identifiers and derive the département, collecting every error at once."""
-        from crm.territories import departement_for_postal_code
+        from crm.naf import validate_naf_code
+        from crm.territories import departement_for
 
         errors: dict[str, list] = {}
 
@@ -144,25 +145,26 @@ class Organisation(models.Model):
                         _("The SIRET “%(siret)s” does not start with the SIREN “%(siren)s”.")
                         % {"siret": siret, "siren": self.siren}
                     )
+
+        def attempt_fields(func):
+            # For checks whose errors name their own field (naf_code/naf_version,
+            # postal_code/city).
+            try:
+                return func()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(field, []).extend(messages)
+                return None
+
         if self.naf_code:
-            code = attempt("naf_code", lambda: identifiers.normalize_naf_code(self.naf_code))
+            code = attempt_fields(lambda: validate_naf_code(self.naf_code, self.naf_version))
             if code:
                 self.naf_code = code
-                known = NafEntry.objects.filter(
-                    version=self.naf_version, code=code, level=NafLevel.SUBCLASS
-                ).exists()
-                if not known:
-                    errors.setdefault("naf_code", []).append(
-                        _("The NAF code “%(code)s” does not exist in %(version)s.")
-                        % {"code": code, "version": NafVersion(self.naf_version).label}
-                    )
         resolved_for = getattr(self, "_departement_resolved_for", None)
         if self.postal_code and resolved_for == identifiers.strip_spaces(self.postal_code):
             self.postal_code = resolved_for
         elif self.postal_code:
-            departement = attempt(
-                "postal_code", lambda: departement_for_postal_code(self.postal_code)
-            )
+            departement = attempt_fields(lambda: departement_for(self.postal_code, self.city))
             if departement:
                 self.postal_code = identifiers.normalize_postal_code(self.postal_code)
                 self.departement = departement

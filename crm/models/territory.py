@@ -19,13 +19,42 @@ class Region(models.Model):
         return self.name
 
 
+class TerritoryKind(models.TextChoices):
+    DEPARTEMENT = "departement", _("département")
+    OVERSEAS_COLLECTIVITY = "com", _("overseas collectivity")
+
+
+class DepartementQuerySet(models.QuerySet):
+    def departements(self):
+        """The 101 départements proper (the map, the per-département counts), without the
+        overseas collectivities that are carried as territories of their own."""
+        return self.filter(kind=TerritoryKind.DEPARTEMENT)
+
+
 class Departement(models.Model):
+    """A département, or an overseas collectivity carried like one (Saint-Barthélemy 977,
+    Saint-Martin 978): postal codes resolve to it and a regional union covers it, but it has
+    no région and no outline on the map, so ``kind`` tells the two apart."""
+
     code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind of territory"),
+        max_length=12,
+        choices=TerritoryKind.choices,
+        default=TerritoryKind.DEPARTEMENT,
+    )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="departements", verbose_name=_("région")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="departements",
+        verbose_name=_("région"),
+        null=True,
+        blank=True,
     )
     population = models.PositiveIntegerField(_("legal population"))
+
+    objects = DepartementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("département")
@@ -37,12 +66,17 @@ class Departement(models.Model):
 
 
 class PostalCode(models.Model):
-    """One (postal code, département) pair from La Poste's table: a code may span two."""
+    """One (postal code, département) pair from La Poste's table: a code may span two.
+
+    ``communes`` lists the names of the communes the code serves in that département, so
+    that a code spanning two départements is resolved by the commune people give.
+    """
 
     code = models.CharField(_("postal code"), max_length=5, db_index=True)
     departement = models.ForeignKey(
         Departement, on_delete=models.CASCADE, related_name="postal_codes"
     )
+    communes = models.JSONField(_("communes"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("postal code")

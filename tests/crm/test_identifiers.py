@@ -65,10 +65,20 @@ def test_la_poste_sirets_follow_the_digit_sum_rule_not_luhn():
     la_poste = "35600000000010"
     assert not identifiers.luhn_valid(la_poste)
     assert identifiers.normalize_siret(la_poste) == la_poste
-    # Luhn-valid but digit sum 3+5+6+4+8 = 26: refused for La Poste.
-    assert identifiers.luhn_valid("35600000000048")
+    # Another establishment: digit sum 3+5+6+1+2+3 = 20.
+    assert identifiers.normalize_siret("35600000012300") == "35600000012300"
+    # Digit sum 3+5+6+1+1+3 = 19: refused, although it is Luhn-valid.
+    assert identifiers.luhn_valid("35600000000113")
     with pytest.raises(ValidationError):
-        identifiers.normalize_siret("35600000000048")
+        identifiers.normalize_siret("35600000000113")
+
+
+def test_la_poste_head_office_keeps_its_luhn_key():
+    # Digit sum 3+5+6+4+8 = 26 is not a multiple of 5, but the head office is Luhn-valid.
+    assert identifiers.luhn_valid("35600000000048")
+    assert identifiers.normalize_siret("356 000 000 00048") == "35600000000048"
+    with pytest.raises(ValidationError):
+        identifiers.normalize_siret("35600000000049")
 
 
 @pytest.mark.parametrize(

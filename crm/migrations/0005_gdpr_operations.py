@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0002_load_reference_data'),
+        ("crm", "0004_load_collectivities_communes_naf2025"),
     ]
 
     operations = [
