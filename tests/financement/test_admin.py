@@ -64,9 +64,7 @@ def test_a_decision_goes_through_the_service(team, plan, client):
 def test_a_stale_decision_form_gets_the_conflict_message(team, plan, client):
     line = line_in(plan, BANK_LOAN, 30_000, status="requested")
     client.force_login(team["officer"])
-    response = client.post(
-        _decide_url(line, "decline"), {"version": line.version + 1}, follow=True
-    )
+    response = client.post(_decide_url(line, "decline"), {"version": line.version + 1}, follow=True)
     assert "Quelqu&#x27;un vient de modifier cette ligne" in response.content.decode()
     line.refresh_from_db()
     assert (line.status, line.version) == ("requested", 0)
