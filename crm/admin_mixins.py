@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,6 +27,21 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def history_inline(record_model, states: tuple[str, str]) -> type[admin.TabularInline]:
+    """The read-only inline of a workflow's history (an ``AppendOnlyRecord``), oldest first."""
+    fields = ["at", "transition", *states, "by", "comment", "data"]
+    attrs = {
+        "model": record_model,
+        "fields": fields,
+        "readonly_fields": fields,
+        "extra": 0,
+        "can_delete": False,
+        "ordering": ["at", "id"],
+        "__module__": record_model.__module__,
+    }
+    return type(f"{record_model.__name__}Inline", (ReadOnlyAdminMixin, admin.TabularInline), attrs)
 
 
 @contextmanager

@@ -89,10 +89,8 @@ class TransitionForbidden(TransitionRefused, PermissionDenied):
 class TransitionConflict(TransitionRefused):
     """Someone else is changing or has just changed the same object (API: 409)."""
 
-    message: Promise | str = ""  # each workflow names its object (a lazy translation)
-
-    def __init__(self, message: str | None = None):
-        super().__init__([message or str(self.message)])
+    def __init__(self, message: str):
+        super().__init__([message])
 
 
 # --- The description of a workflow -----------------------------------------------------------
@@ -143,26 +141,60 @@ def _nothing(*args, **kwargs) -> None:
     return None
 
 
+def refuse_other_fields(fields, editable: set[str], message: str) -> None:
+    """Outside a transition, only ``editable`` fields change: the rest go through transitions
+    (``message``, translated, names them with %(fields)s)."""
+    forbidden = sorted(set(fields) - editable)
+    if forbidden:
+        raise ValidationError(message % {"fields": ", ".join(forbidden)})
+
+
+@dataclass(frozen=True)
+class History:
+    """The workflow's append-only record (an ``AppendOnlyRecord``): one row per transition."""
+
+    model: str  # "app_label.Model"
+    parent: str  # the row's foreign key to the object
+    states: tuple[str, str]  # its (source, target) fields
+    # What the row keeps beyond the fields given: (obj, name, fields, extra) -> dict.
+    data: Callable[[Any, str, dict, dict], dict] = lambda obj, name, fields, extra: {}
+    # Other columns of the row: (obj, name) -> dict.
+    columns: Callable[[Any, str], dict] = lambda obj, name: {}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The workflow's own sentences, as msgids (``gettext_noop``): translated when used."""
+
+    unknown: str  # the name is no transition of it: %(name)s
+    # The object is not in a source state: %(transition)s, and the state under the state
+    # field's own name (%(stage)s, %(status)s).
+    wrong_state: str
+    conflict: str  # someone changed the object meanwhile
+
+
+@dataclass(frozen=True)
+class Errors:
+    """The workflow's own exception classes (each a subclass of the engine's)."""
+
+    unknown: type[Exception] = ValueError
+    unexpected: type[Exception] = ValueError
+    refused: type[TransitionRefused] = TransitionRefused
+    forbidden: type[TransitionForbidden] = TransitionForbidden
+    conflict: type[TransitionConflict] = TransitionConflict
+
+
 @dataclass(frozen=True)
 class Workflow:
-    model_name: str  # e.g. "case": in messages only
     state_field: str
     transitions: Mapping[str, Transition]
     inputs: Mapping[str, Sequence[Input]]
     guards: Mapping[str, Sequence[Guard]]
     # Why ``user`` may not run the transition on the object (None: they may).
     permission: Callable[[Any, Transition, Any], str | None]
-    # The refusal when the object is not in a source state of the transition.
-    wrong_state: Callable[[Any, Transition], str]
-    unknown_message: str  # msgid (gettext_noop) with %(name)s
-    history_model: str  # "app_label.Model", an AppendOnlyRecord
-    history_parent: str  # the history row's foreign key to the object
-    history_states: tuple[str, str]  # its (source, target) fields
-    unknown: type[Exception] = ValueError
-    unexpected: type[Exception] = ValueError
-    refused: type[TransitionRefused] = TransitionRefused
-    forbidden: type[TransitionForbidden] = TransitionForbidden
-    conflict: type[TransitionConflict] = TransitionConflict
+    wording: Wording
+    history: History
+    errors: Errors = Errors()
     extra_inputs: Mapping[str, Sequence[str]] = field(default_factory=dict)
     kind_of: Callable[[Any], Any] = _nothing
     # Defaults a transition fills in when the caller leaves a field out: (obj, name, ctx).
@@ -172,9 +204,6 @@ class Workflow:
     nowait: bool = False
     full_clean: bool = False  # validate the model (per-field errors) before saving
     changed_at_field: str | None = None  # set to now by every transition
-    # What the history row keeps beyond the fields given: (obj, name, fields, extra) -> dict.
-    history_data: Callable[[Any, str, dict, dict], dict] = lambda obj, name, f, e: {}
-    history_fields: Callable[[Any, str], dict] = lambda obj, name: {}
 
     # --- Reading the description ----------------------------------------------------------
 
@@ -182,7 +211,7 @@ class Workflow:
         try:
             return self.transitions[name]
         except KeyError:
-            raise self.unknown(_(self.unknown_message) % {"name": name}) from None
+            raise self.errors.unknown(_(self.wording.unknown) % {"name": name}) from None
 
     def input_fields(self, obj, name: str) -> list[str]:
         """The model fields the transition ``name`` collects for this object's kind."""
@@ -201,7 +230,7 @@ class Workflow:
         extra = {k: v for k, v in data.items() if k in extra_names}
         unexpected = sorted(set(data) - set(fields) - set(extra))
         if unexpected:
-            raise self.unexpected(
+            raise self.errors.unexpected(
                 _("The transition “%(name)s” does not take: %(fields)s.")
                 % {"name": name, "fields": ", ".join(unexpected)}
             )
@@ -210,7 +239,11 @@ class Workflow:
     def state_refusal(self, obj, name: str) -> str | None:
         transition = self.spec(name)
         if getattr(obj, self.state_field) not in transition.sources:
-            return self.wrong_state(obj, transition)
+            state = getattr(obj, f"get_{self.state_field}_display")()
+            return _(self.wording.wrong_state) % {
+                "transition": transition.label,
+                self.state_field: state,
+            }
         return None
 
     def permission_refusal(self, obj, name: str, user) -> str | None:
@@ -274,9 +307,9 @@ class Workflow:
             locked = queryset.get(pk=obj.pk)
         except DatabaseError as error:
             # PostgreSQL: "could not obtain lock on row" (55P03). Never queue behind a colleague.
-            raise self.conflict() from error
+            raise self.errors.conflict(_(self.wording.conflict)) from error
         if locked.version != obj.version:
-            raise self.conflict()
+            raise self.errors.conflict(_(self.wording.conflict))
         return locked
 
     def run(
@@ -296,24 +329,24 @@ class Workflow:
             locked = self._locked(obj)
             refusal = self.permission_refusal(locked, name, by)
             if refusal:
-                raise self.forbidden([refusal])
+                raise self.errors.forbidden([refusal])
             refusal = self.state_refusal(locked, name)
             if refusal:
-                raise self.refused([refusal])
+                raise self.errors.refused([refusal])
             for field_name, value in fields.items():
                 setattr(locked, field_name, value)
             context = TransitionContext(by=by, extra=extra)
             self.prepare(locked, name, context)
             reasons = self.guard_reasons(locked, name, context)
             if reasons:
-                raise self.refused(reasons)
+                raise self.errors.refused(reasons)
             source = getattr(locked, self.state_field)
             getattr(locked, transition.name)()
             if self.full_clean:
                 try:
                     locked.full_clean(exclude=[self.state_field])
                 except ValidationError as error:
-                    raise self.refused(validation_reasons(error)) from error
+                    raise self.errors.refused(validation_reasons(error)) from error
             now = timezone.now()
             locked.version += 1
             if self.changed_at_field:
@@ -328,19 +361,35 @@ class Workflow:
         obj.refresh_from_db()
         return locked
 
+    def create(self, obj, *, by, comment: str = "", data: dict | None = None, at=None):
+        """Validate and save a new object in its initial state, with its first history row
+        ("create", from no state): the history replays from the very beginning."""
+        obj.full_clean(exclude=[self.state_field])
+        obj.save()
+        source_field, target_field = self.history.states
+        return apps.get_model(self.history.model).objects.create(
+            **{self.history.parent: obj, source_field: ""},
+            **{target_field: getattr(obj, self.state_field)},
+            transition="create",
+            by=by,
+            at=at or timezone.now(),
+            comment=comment,
+            data=data or {},
+        )
+
     def _append_history(self, obj, name, source, by, at, comment, fields, extra):
         data = {key: _plain(value) for key, value in fields.items() if value not in (None, "")}
-        data.update(self.history_data(obj, name, fields, extra))
-        source_field, target_field = self.history_states
-        return apps.get_model(self.history_model).objects.create(
-            **{self.history_parent: obj, source_field: source},
+        data.update(self.history.data(obj, name, fields, extra))
+        source_field, target_field = self.history.states
+        return apps.get_model(self.history.model).objects.create(
+            **{self.history.parent: obj, source_field: source},
             **{target_field: getattr(obj, self.state_field)},
             transition=name,
             by=by,
             at=at,
             comment=comment,
             data=data,
-            **self.history_fields(obj, name),
+            **self.history.columns(obj, name),
         )
 
 

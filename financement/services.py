@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.models import RegionalUnion
-from crm.workflow_engine import run_transition
+from crm.workflow_engine import refuse_other_fields, run_transition
 from financement import workflow
 from financement.choices import LineStatus
 from financement.models import (
@@ -26,7 +26,6 @@ from financement.models import (
     FinancingLine,
     FinancingPlan,
     Instrument,
-    LineDecision,
 )
 from financement.workflow import (
     LineConflict,
@@ -100,11 +99,9 @@ PLAN_EDITABLE_FIELDS = {"price_or_investment", "working_capital", "other_needs",
 
 @transaction.atomic
 def financing_plan_update(*, plan: FinancingPlan, by, **fields: Any) -> FinancingPlan:
-    forbidden = sorted(set(fields) - PLAN_EDITABLE_FIELDS)
-    if forbidden:
-        raise ValidationError(
-            _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(forbidden)}
-        )
+    refuse_other_fields(
+        fields, PLAN_EDITABLE_FIELDS, _("These fields cannot be changed here: %(fields)s.")
+    )
     locked = FinancingPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
     _check_applicant(by, locked.case)
     for name, value in fields.items():
@@ -138,15 +135,7 @@ def financing_line_create(
         secures=secures,
         comment=comment,
     )
-    line.full_clean(exclude=["status"])
-    line.save()
-    LineDecision.objects.create(
-        line=line,
-        transition="create",
-        target_status=line.status,
-        by=by,
-        data={"amount_requested": amount_requested},
-    )
+    workflow.LINE_WORKFLOW.create(line, by=by, data={"amount_requested": amount_requested})
     return line
 
 
@@ -156,12 +145,9 @@ LINE_EDITABLE_FIELDS = {"amount_requested", "secures", "comment"}
 @transaction.atomic
 def financing_line_update(*, line: FinancingLine, by, **fields: Any) -> FinancingLine:
     """Change a line still being drafted (status ``planned``); the comment any time."""
-    forbidden = sorted(set(fields) - LINE_EDITABLE_FIELDS)
-    if forbidden:
-        raise ValidationError(
-            _("These fields change through a decision: %(fields)s.")
-            % {"fields": ", ".join(forbidden)}
-        )
+    refuse_other_fields(
+        fields, LINE_EDITABLE_FIELDS, _("These fields change through a decision: %(fields)s.")
+    )
     locked = FinancingLine.objects.select_for_update().get(pk=line.pk)
     _check_applicant(by, locked.plan.case)
     if locked.status != LineStatus.PLANNED and set(fields) - {"comment"}:

@@ -23,11 +23,12 @@ from crm.workflow_engine import (
     TransitionForbidden,
     TransitionRefused,
     WorkflowError,
+    refuse_other_fields,
     run_transition,
 )
 from transmission import events, workflow
 from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
-from transmission.models import Activity, Case, CaseReferenceCounter, StageChange
+from transmission.models import Activity, Case, CaseReferenceCounter
 from transmission.workflow import CaseConflict, UnexpectedInput, UnknownTransition
 
 __all__ = [
@@ -189,17 +190,7 @@ def case_create(
         stage_changed_at=now,
         **fields,
     )
-    case.full_clean(exclude=["stage"])
-    case.save()
-    StageChange.objects.create(
-        case=case,
-        transition="create",
-        source_stage="",
-        target_stage=case.stage,
-        by=by,
-        at=now,
-        comment=comment,
-    )
+    workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now)
     return case
 
 
@@ -233,12 +224,11 @@ EDITABLE_FIELDS = {
 @transaction.atomic
 def case_update(*, case: Case, by, **fields: Any) -> Case:
     """Change a case's data (never its stage, reference, UR or closing data)."""
-    forbidden = sorted(set(fields) - EDITABLE_FIELDS)
-    if forbidden:
-        raise ValidationError(
-            _("These fields change through a transition or a dedicated action: %(fields)s.")
-            % {"fields": ", ".join(forbidden)}
-        )
+    refuse_other_fields(
+        fields,
+        EDITABLE_FIELDS,
+        _("These fields change through a transition or a dedicated action: %(fields)s."),
+    )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     _require_works_on_case(by, locked)
     for name, value in fields.items():

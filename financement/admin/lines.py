@@ -7,18 +7,17 @@ from django.contrib import admin
 from django.utils.translation import gettext
 
 from crm.admin import TerritoryScopedAdmin
-from crm.admin_mixins import ReadOnlyAdminMixin, TransitionPageMixin, refusals_as_permission_denied
+from crm.admin_mixins import (
+    ReadOnlyAdminMixin,
+    TransitionPageMixin,
+    history_inline,
+    refusals_as_permission_denied,
+)
 from financement import services
 from financement.models import CommitteeSession, FinancingLine, LineDecision
 from financement.workflow import LINE_WORKFLOW
 
-
-class LineDecisionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = LineDecision
-    fields = ["at", "transition", "source_status", "target_status", "by", "comment", "data"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+LineDecisionInline = history_inline(LineDecision, ("source_status", "target_status"))
 
 
 @admin.register(FinancingLine)

@@ -6,20 +6,21 @@ inputs and their defaults), ``guards`` (``Reason(field, message)``s) and ``permi
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from crm.workflow_engine import (
     AvailableTransition,
+    Errors,
+    History,
     Reason,
     TransitionConflict,
     TransitionContext,
     TransitionForbidden,
     TransitionRefused,
+    Wording,
     Workflow,
     WorkflowError,
 )
-from financement.choices import LineStatus
 from financement.workflow.guards import GUARDS
 from financement.workflow.permissions import (
     is_applicant,
@@ -54,17 +55,10 @@ __all__ = [
     "UnexpectedLineInput",
     "UnknownLineTransition",
     "apply_defaults",
-    "available_transitions",
-    "blocking_reasons",
-    "input_fields",
     "is_applicant",
     "is_decider",
     "is_financial_officer_for",
     "is_financial_officer_of",
-    "permission_refusal",
-    "spec",
-    "split_input",
-    "status_refusal",
 ]
 
 
@@ -87,18 +81,6 @@ class LineDecisionForbidden(LineDecisionRefused, TransitionForbidden):
 class LineConflict(LineDecisionRefused, TransitionConflict):
     """The line changed since the caller read it, or a colleague is deciding on it (409)."""
 
-    message = gettext_lazy(
-        "Someone else has just changed this financing line: reload it to see its current "
-        "status, then try again."
-    )
-
-
-def _wrong_status(line, transition) -> str:
-    return _("“%(transition)s” is not possible for a line in the status “%(status)s”.") % {
-        "transition": transition.label,
-        "status": LineStatus(line.status).label,
-    }
-
 
 def _lock_with_case(model):
     """The line and its case, locked: a case leaving ``financing`` (whose gate reads the lines
@@ -111,47 +93,49 @@ def _lock_with_case(model):
 def _history_data(line, name: str, fields: dict, extra: dict) -> dict:
     # What the decision set, defaults included (the amount committed when left out, ...).
     data = {}
-    for key in input_fields(line, name):
+    for key in LINE_WORKFLOW.input_fields(line, name):
         value = getattr(line, key)
         data[key] = value.pk if hasattr(value, "pk") else value
     return {key: value for key, value in data.items() if fields.get(key) in (None, "")}
 
 
-def _history_fields(line, name: str) -> dict:
+def _history_columns(line, name: str) -> dict:
     return {"committee_session": line.committee_session if name in ("approve", "decline") else None}
 
 
+WORDING = Wording(
+    unknown=gettext_noop("“%(name)s” is not a transition of the financing-line workflow."),
+    wrong_state=gettext_noop(
+        "“%(transition)s” is not possible for a line in the status “%(status)s”."
+    ),
+    conflict=gettext_noop(
+        "Someone else has just changed this financing line: reload it to see its current "
+        "status, then try again."
+    ),
+)
+
 LINE_WORKFLOW = Workflow(
-    model_name="financing line",
     state_field="status",
     transitions=TRANSITIONS,
     inputs=INPUTS,
+    prepare=apply_defaults,
     guards=GUARDS,
     permission=_permission_refusal,
-    wrong_state=_wrong_status,
-    unknown_message=gettext_noop("“%(name)s” is not a transition of the financing-line workflow."),
-    unknown=UnknownLineTransition,
-    unexpected=UnexpectedLineInput,
-    refused=LineDecisionRefused,
-    forbidden=LineDecisionForbidden,
-    conflict=LineConflict,
-    prepare=apply_defaults,
+    wording=WORDING,
+    errors=Errors(
+        unknown=UnknownLineTransition,
+        unexpected=UnexpectedLineInput,
+        refused=LineDecisionRefused,
+        forbidden=LineDecisionForbidden,
+        conflict=LineConflict,
+    ),
     lock=_lock_with_case,
     full_clean=True,
-    history_model="financement.LineDecision",
-    history_parent="line",
-    history_states=("source_status", "target_status"),
-    history_data=_history_data,
-    history_fields=_history_fields,
+    history=History(
+        "financement.LineDecision",
+        "line",
+        ("source_status", "target_status"),
+        data=_history_data,
+        columns=_history_columns,
+    ),
 )
-
-spec = LINE_WORKFLOW.spec
-input_fields = LINE_WORKFLOW.input_fields
-status_refusal = LINE_WORKFLOW.state_refusal
-permission_refusal = LINE_WORKFLOW.permission_refusal
-blocking_reasons = LINE_WORKFLOW.blocking_reasons
-available_transitions = LINE_WORKFLOW.available_transitions
-
-
-def split_input(line, name: str, data: dict) -> dict:
-    return LINE_WORKFLOW.split_input(line, name, data)[0]

@@ -59,11 +59,13 @@ def _secured_line_alive(line) -> list[Reason]:
     return []
 
 
-def _within(line, amount: str, limit: str, message: str, keys: tuple[str, str]) -> list[Reason]:
-    value, ceiling = getattr(line, amount), getattr(line, limit) or 0
-    if value > ceiling:
-        return [Reason(amount, message % {keys[0]: _euros(value), keys[1]: _euros(ceiling)})]
-    return []
+def _amount(line, amount: str, label: str, ceiling: str, too_much: str, keys) -> list[Reason]:
+    """A positive amount within the ``ceiling`` field; ``too_much`` names both (``keys``)."""
+    reasons = _positive(line, amount, label)
+    value, limit = getattr(line, amount), getattr(line, ceiling) or 0
+    if not reasons and value > limit:
+        reasons.append(Reason(amount, too_much % {keys[0]: _euros(value), keys[1]: _euros(limit)}))
+    return reasons
 
 
 def guard_request(line, ctx) -> list[Reason]:
@@ -73,14 +75,18 @@ def guard_request(line, ctx) -> list[Reason]:
 
 
 def guard_approve(line, ctx) -> list[Reason]:
-    reasons = _positive(line, "amount_committed", _("The amount committed"))
-    if not reasons:
-        message = _(
-            "The amount committed (%(committed)s €) cannot exceed the amount requested "
-            "(%(requested)s €)."
-        )
-        keys = ("committed", "requested")
-        reasons += _within(line, "amount_committed", "amount_requested", message, keys)
+    too_much = _(
+        "The amount committed (%(committed)s €) cannot exceed the amount requested "
+        "(%(requested)s €)."
+    )
+    reasons = _amount(
+        line,
+        "amount_committed",
+        _("The amount committed"),
+        "amount_requested",
+        too_much,
+        ("committed", "requested"),
+    )
     reasons += _dated(line, "decision_on", _("The decision date"), ctx)
     reasons += _committee(line)
     reasons += _secured_line_alive(line)
@@ -98,14 +104,18 @@ def guard_withdraw(line, ctx) -> list[Reason]:
 def guard_disburse(line, ctx) -> list[Reason]:
     if line.family == InstrumentFamily.GUARANTEE:
         return [Reason(None, _("A guarantee is never paid out: it secures another line."))]
-    reasons = _positive(line, "amount_disbursed", _("The amount disbursed"))
-    if not reasons:
-        message = _(
-            "The amount disbursed (%(disbursed)s €) cannot exceed the amount committed "
-            "(%(committed)s €)."
-        )
-        keys = ("disbursed", "committed")
-        reasons += _within(line, "amount_disbursed", "amount_committed", message, keys)
+    too_much = _(
+        "The amount disbursed (%(disbursed)s €) cannot exceed the amount committed "
+        "(%(committed)s €)."
+    )
+    reasons = _amount(
+        line,
+        "amount_disbursed",
+        _("The amount disbursed"),
+        "amount_committed",
+        too_much,
+        ("disbursed", "committed"),
+    )
     reasons += _dated(line, "disbursed_on", _("The payment date"), ctx)
     if line.disbursed_on and line.decision_on and line.disbursed_on < line.decision_on:
         message = _("The payment date cannot precede the decision date.")

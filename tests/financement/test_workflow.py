@@ -314,12 +314,18 @@ def test_refusals_name_their_fields(team, plan):
 
 def test_allowed_means_permitted_and_unblocked(team, plan):
     line = line_in(plan, MOVEMENT_LOAN, 10_000, status="requested")
-    items = {item.name: item for item in workflow.available_transitions(line, team["finance"])}
+    items = {
+        item.name: item
+        for item in workflow.LINE_WORKFLOW.available_transitions(line, team["finance"])
+    }
     # The finance officer may approve, but not as the line stands: no committee session yet.
     assert items["approve"].permitted and not items["approve"].allowed
     with translation.override("fr"):
-        items = {item.name: item for item in workflow.available_transitions(line, team["finance"])}
+        items = {
+            item.name: item
+            for item in workflow.LINE_WORKFLOW.available_transitions(line, team["finance"])
+        }
     assert any("séance du comité" in reason for reason in items["approve"].reasons)
     assert items["withdraw"].permitted and items["withdraw"].allowed
-    officer_items = workflow.available_transitions(line, team["officer"])
+    officer_items = workflow.LINE_WORKFLOW.available_transitions(line, team["officer"])
     assert {item.name for item in officer_items if item.permitted} == {"withdraw"}

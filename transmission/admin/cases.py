@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin import TerritoryScopedAdmin
-from crm.admin_mixins import ReadOnlyAdminMixin, TransitionPageMixin, refusals_as_permission_denied
+from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_as_permission_denied
 from transmission import extension_points, services
 from transmission.models import Activity, Case, StageChange
 from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
@@ -38,13 +38,7 @@ ALWAYS_READ_ONLY = [
 ]
 
 
-class StageChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = StageChange
-    fields = ["at", "transition", "source_stage", "target_stage", "by", "comment", "data"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["at", "id"]
+StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"))
 
 
 class ActivityInline(admin.TabularInline):

@@ -15,19 +15,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from crm.workflow_engine import (
     AvailableTransition,
+    Errors,
+    History,
     Input,
     Reason,
     TransitionConflict,
     TransitionContext,
+    Wording,
     Workflow,
     WorkflowError,
 )
-from transmission.choices import Stage
 from transmission.financing_gate import financing_gate
 from transmission.workflow.guards import GUARDS, OVERRIDE_PERMISSION, may_override_financing_rule
 from transmission.workflow.permissions import (
@@ -101,18 +102,6 @@ class UnexpectedInput(WorkflowError, ValueError):
 class CaseConflict(TransitionConflict):
     """Someone else is moving or has just moved the same case (API: 409)."""
 
-    message = gettext_lazy(
-        "Someone else has just changed this case: reload it to see its current stage, then "
-        "try again."
-    )
-
-
-def _wrong_stage(case, transition) -> str:
-    return _("“%(transition)s” is not possible from the stage “%(stage)s”.") % {
-        "transition": transition.label,
-        "stage": Stage(case.stage).label,
-    }
-
 
 def _history_data(case, name: str, fields: dict, extra: dict) -> dict:
     if not extra.get(OVERRIDE_REASON):
@@ -127,26 +116,31 @@ def _history_data(case, name: str, fields: dict, extra: dict) -> dict:
     }
 
 
+WORDING = Wording(
+    unknown=gettext_noop("“%(name)s” is not a transition of the case workflow."),
+    wrong_state=gettext_noop("“%(transition)s” is not possible from the stage “%(stage)s”."),
+    conflict=gettext_noop(
+        "Someone else has just changed this case: reload it to see its current stage, then "
+        "try again."
+    ),
+)
+
 CASE_WORKFLOW = Workflow(
-    model_name="case",
     state_field="stage",
     transitions=TRANSITIONS,
     inputs=INPUTS,
     extra_inputs=EXTRA_INPUTS,
+    kind_of=lambda case: case.kind,
     guards=GUARDS,
     permission=_permission_refusal,
-    wrong_state=_wrong_stage,
-    unknown_message=gettext_noop("“%(name)s” is not a transition of the case workflow."),
-    unknown=UnknownTransition,
-    unexpected=UnexpectedInput,
-    conflict=CaseConflict,
-    kind_of=lambda case: case.kind,
+    wording=WORDING,
+    errors=Errors(unknown=UnknownTransition, unexpected=UnexpectedInput, conflict=CaseConflict),
+    # A colleague holding the row is a conflict at once: never queue behind them.
     nowait=True,
     changed_at_field="stage_changed_at",
-    history_model="transmission.StageChange",
-    history_parent="case",
-    history_states=("source_stage", "target_stage"),
-    history_data=_history_data,
+    history=History(
+        "transmission.StageChange", "case", ("source_stage", "target_stage"), _history_data
+    ),
 )
 
 # --- The description's answers, under the names callers use ---------------------------------

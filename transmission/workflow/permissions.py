@@ -9,25 +9,22 @@ from crm.roles import Role
 from transmission.workflow.transitions import DIRECTORS
 
 
-def is_director_of(user, case) -> bool:
+def _staff_of_case_ur(user, case, role: Role) -> bool:
     profile = scoping.staff_profile(user)
     return (
         profile is not None
         and user.is_active
-        and profile.role == Role.DIRECTOR
+        and profile.role == role
         and profile.regional_union_id == case.regional_union_id
     )
+
+
+def is_director_of(user, case) -> bool:
+    return _staff_of_case_ur(user, case, Role.DIRECTOR)
 
 
 def is_assigned_officer(user, case) -> bool:
-    profile = scoping.staff_profile(user)
-    return (
-        profile is not None
-        and user.is_active
-        and profile.role == Role.OFFICER
-        and profile.regional_union_id == case.regional_union_id
-        and case.assigned_officer_id == user.pk
-    )
+    return _staff_of_case_ur(user, case, Role.OFFICER) and case.assigned_officer_id == user.pk
 
 
 def works_on_case(user, case) -> bool:
