@@ -8,7 +8,8 @@ Choices made here (the API contract):
 - ``officer`` filters by the assigned officer's user id;
 - a case without a financing plan answers 404 on ``financing/`` (with its own detail);
 - a transition refused by a guard or from the wrong stage is 422 with every reason, keyed
-  by field where one missing field explains it; not allowed for the caller is 403; the
+  by the input field each reason names (the workflow's ``Reason.field``), the others under
+  ``non_field_errors``; not allowed for the caller is 403; the
   case moved meanwhile (row locked by a colleague, or ``version`` no longer current) is 409.
 """
 

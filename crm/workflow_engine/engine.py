@@ -1,187 +1,34 @@
-"""One transition engine for every workflow of the application (cases, financing lines, ...).
-
-A workflow is described once, as data (``Workflow``): its transitions (sources, target, label,
-who acts), the inputs each takes by kind of object, its guards and its permission rule. One
-function runs any transition of any workflow (``run_transition``), always in the same order:
-
-1. the input is split into model fields and extra inputs; anything else is refused;
-2. in one transaction, the row is locked (``select_for_update``) and its ``version`` compared
-   with the caller's copy: a stale copy or a row held by a colleague is a conflict;
-3. permission, then the state the transition starts from, then the guards (run once, every
-   reason at once);
-4. the fsm method changes the object; the row is saved with its version bumped; the history
-   record is appended; ``after_apply`` (stage-change listeners: outbox rows) runs inside the
-   transaction; ``side_effects`` run after the commit.
-
-Guards return ``Reason(field, message)``: forms and API bodies attach each message to its field
-directly. A third workflow is a new description, not a copy of this code.
-"""
+"""The engine: a ``Workflow`` (the description and what it answers) and ``run_transition``."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a transition is refused: a French sentence, and the input field it is about (if any)."""
-
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-def as_reasons(items: Iterable[Reason | str], field: str | None = None) -> list[Reason]:
-    """Plain messages (e.g. from the financing gate) as reasons that name no field."""
-    return [item if isinstance(item, Reason) else Reason(field, str(item)) for item in items]
-
-
-def field_errors(reasons: Iterable[Reason], non_field_key: str = NON_FIELD_ERRORS) -> dict:
-    """The messages keyed by field, fields first in the order met, the others last."""
-    errors: dict[str, list[str]] = {}
-    rest: list[str] = []
-    for reason in reasons:
-        if reason.field:
-            errors.setdefault(reason.field, []).append(str(reason))
-        else:
-            rest.append(str(reason))
-    if rest:
-        errors[non_field_key] = rest
-    return errors
-
-
-# --- Errors: one hierarchy for every workflow ------------------------------------------------
-
-
-class WorkflowError(Exception):
-    """Base of what a transition raises; ``str()`` is a French sentence."""
-
-
-class TransitionRefused(WorkflowError):
-    """The transition may not run: ``reasons`` (messages) and ``refusals`` (``Reason``s)."""
-
-    def __init__(self, reasons: Iterable[Reason | str]):
-        self.refusals = as_reasons(reasons)
-        self.reasons = [str(reason) for reason in self.refusals]
-        super().__init__(" ".join(self.reasons))
-
-    @property
-    def field_errors(self) -> dict[str, list[str]]:
-        return field_errors(self.refusals)
-
-
-class TransitionForbidden(TransitionRefused, PermissionDenied):
-    """The user may not run this transition on this object (API: 403)."""
-
-
-class TransitionConflict(TransitionRefused):
-    """Someone else is changing or has just changed the same object (API: 409)."""
-
-    def __init__(self, message: str):
-        super().__init__([message])
-
-
-# --- The description of a workflow -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Promise
-    sources: tuple[str, ...]
-    # None: the fsm method returns the target (e.g. back to the stage a case left).
-    target: str | None
-    # Who may run it, in the words of the workflow's permission rule.
-    actors: tuple[str, ...] = ()
-
-
-class Input(NamedTuple):
-    """A model field a transition collects; ``kinds``: for which kinds of object (None: all)."""
-
-    field: str
-    kinds: tuple[str, ...] | None = None
-
-
-@dataclass
-class TransitionContext:
-    """Who runs the transition, what they gave that is not a model field, and the day."""
-
-    by: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    today: Any = field(default_factory=timezone.localdate)
-
-
-Guard = Callable[[Any, TransitionContext], list[Reason]]
-
-
-@dataclass(frozen=True)
-class Applied:
-    """A transition that has just run (what ``after_apply`` and ``side_effects`` receive)."""
-
-    obj: Any
-    name: str
-    source: str
-    record: Any
-    by: Any
+from crm.workflow_engine.description import (
+    Applied,
+    AvailableTransition,
+    Errors,
+    Guard,
+    History,
+    Input,
+    Transition,
+    TransitionContext,
+    Wording,
+)
+from crm.workflow_engine.reasons import Reason, validation_reasons
 
 
 def _nothing(*args, **kwargs) -> None:
     return None
-
-
-def refuse_other_fields(fields, editable: set[str], message: str) -> None:
-    """Outside a transition, only ``editable`` fields change: the rest go through transitions
-    (``message``, translated, names them with %(fields)s)."""
-    forbidden = sorted(set(fields) - editable)
-    if forbidden:
-        raise ValidationError(message % {"fields": ", ".join(forbidden)})
-
-
-@dataclass(frozen=True)
-class History:
-    """The workflow's append-only record (an ``AppendOnlyRecord``): one row per transition."""
-
-    model: str  # "app_label.Model"
-    parent: str  # the row's foreign key to the object
-    states: tuple[str, str]  # its (source, target) fields
-    # What the row keeps beyond the fields given: (obj, name, fields, extra) -> dict.
-    data: Callable[[Any, str, dict, dict], dict] = lambda obj, name, fields, extra: {}
-    # Other columns of the row: (obj, name) -> dict.
-    columns: Callable[[Any, str], dict] = lambda obj, name: {}
-
-
-@dataclass(frozen=True)
-class Wording:
-    """The workflow's own sentences, as msgids (``gettext_noop``): translated when used."""
-
-    unknown: str  # the name is no transition of it: %(name)s
-    # The object is not in a source state: %(transition)s, and the state under the state
-    # field's own name (%(stage)s, %(status)s).
-    wrong_state: str
-    conflict: str  # someone changed the object meanwhile
-
-
-@dataclass(frozen=True)
-class Errors:
-    """The workflow's own exception classes (each a subclass of the engine's)."""
-
-    unknown: type[Exception] = ValueError
-    unexpected: type[Exception] = ValueError
-    refused: type[TransitionRefused] = TransitionRefused
-    forbidden: type[TransitionForbidden] = TransitionForbidden
-    conflict: type[TransitionConflict] = TransitionConflict
 
 
 @dataclass(frozen=True)
@@ -194,7 +41,7 @@ class Workflow:
     permission: Callable[[Any, Transition, Any], str | None]
     wording: Wording
     history: History
-    errors: Errors = Errors()
+    errors: Errors = field(default_factory=Errors)
     extra_inputs: Mapping[str, Sequence[str]] = field(default_factory=dict)
     kind_of: Callable[[Any], Any] = _nothing
     # Defaults a transition fills in when the caller leaves a field out: (obj, name, ctx).
@@ -396,27 +243,6 @@ class Workflow:
 def _plain(value):
     """What a JSON history keeps of a value: a row by its primary key."""
     return value.pk if isinstance(value, models.Model) else value
-
-
-def validation_reasons(error: ValidationError) -> list[Reason]:
-    if hasattr(error, "error_dict"):
-        return [
-            Reason(None if name == NON_FIELD_ERRORS else name, str(message))
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [Reason(None, str(message)) for message in error.messages]
-
-
-@dataclass
-class AvailableTransition:
-    name: str
-    label: str
-    permitted: bool
-    allowed: bool
-    reasons: list[str]
-    fields: list[str]
-    extra_inputs: list[str]
 
 
 def run_transition(
