@@ -7,11 +7,14 @@ class FinancementConfig(AppConfig):
     verbose_name = _("Financing")
 
     def ready(self):
-        # The case workflow asks this gate whether a case may enter or leave ``financing``.
+        # transmission's extension points (transmission/extension_points.py).
         from financement.gate import FinancingPlanGate
-        from transmission.financing_gate import set_financing_gate
+        from transmission import extension_points
 
-        set_financing_gate(FinancingPlanGate())
+        # The case workflow asks this gate whether a case may enter or leave ``financing``.
+        extension_points.set_financing_gate(FinancingPlanGate())
+        # The financing plan on the case's admin page.
+        extension_points.register_case_admin_inline("financement.admin.FinancingPlanInline")
 
         # GDPR requests reach the comments of financing lines and decisions.
         from crm import gdpr

@@ -1,7 +1,7 @@
 """Model permissions granted to each role for financing (merged by role_groups_sync).
 
 Object-level rules (territory, who decides which line) are in ``financement/rules.py`` and
-``financement/workflow.py``; the services check them again.
+``financement/workflow/permissions.py``; the services check them again.
 """
 
 from crm.roles import Role

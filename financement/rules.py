@@ -2,7 +2,7 @@
 
 With an object, viewing needs the territory; changing a plan or drafting its lines needs to be
 the case's assigned officer or a director of its UR; a line's change page (decisions) is open
-to whoever may run one of its transitions (workflow.permission_refusal decides which).
+to whoever may run one of its transitions (workflow.LINE_WORKFLOW.permission_refusal decides which).
 """
 
 import rules

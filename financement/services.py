@@ -2,8 +2,9 @@
 
 Every service is atomic, locks the row it changes, checks permission, validates, and keeps an
 immutable record of each line transition (``LineDecision``). The status of a line changes in
-``financing_line_decide`` only. Errors subclass transmission's so that callers (API, admin)
-handle a refused case transition and a refused line decision the same way.
+``financing_line_decide`` only, run by the engine that runs case transitions: its errors are
+the same hierarchy (``crm.workflow_engine.TransitionRefused``), so callers (API, admin) handle
+a refused case transition and a refused line decision the same way.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import RegionalUnion
+from crm.workflow_engine import refuse_other_fields, run_transition
 from financement import workflow
 from financement.choices import LineStatus
 from financement.models import (
@@ -25,11 +26,16 @@ from financement.models import (
     FinancingLine,
     FinancingPlan,
     Instrument,
-    LineDecision,
 )
-from financement.workflow import UnexpectedLineInput, UnknownLineTransition
+from financement.workflow import (
+    LineConflict,
+    LineDecisionForbidden,
+    LineDecisionRefused,
+    UnexpectedLineInput,
+    UnknownLineTransition,
+)
 from transmission.models import Case
-from transmission.services import TransitionForbidden, TransitionRefused
+from transmission.workflow import works_on_case_refusal
 
 __all__ = [
     "FinancingForbidden",
@@ -48,55 +54,17 @@ __all__ = [
 ]
 
 
-class LineDecisionRefused(TransitionRefused):
-    """A guard or a validation blocks the transition; ``reasons`` lists every item, and
-    ``field_errors`` maps the fields concerned to their messages when known (API: 400/422)."""
-
-    def __init__(self, reasons: list[str], field_errors: dict[str, list[str]] | None = None):
-        super().__init__(reasons)
-        self.field_errors = field_errors or {}
-
-
-class LineDecisionForbidden(LineDecisionRefused, TransitionForbidden):
-    """The user may not run this transition on this line (API: 403)."""
-
-
-class LineConflict(LineDecisionRefused):
-    """The line changed since the caller read it (API: 409)."""
-
-    def __init__(self):
-        super().__init__(
-            [
-                _(
-                    "Someone else has just changed this financing line: reload it to see its "
-                    "current status, then try again."
-                )
-            ]
-        )
-
-
 class FinancingForbidden(PermissionDenied):
     """The user may not change this plan (API: 403)."""
-
-
-def _validation_reasons(error: ValidationError) -> tuple[list[str], dict[str, list[str]]]:
-    if hasattr(error, "error_dict"):
-        fields = {name: [str(m) for m in messages] for name, messages in error}
-        return [m for messages in fields.values() for m in messages], fields
-    return [str(m) for m in error.messages], {}
 
 
 # --- Plans and lines (drafting) --------------------------------------------------------------
 
 
 def _check_applicant(by, case: Case) -> None:
-    if not workflow.is_applicant(by, case):
-        raise FinancingForbidden(
-            _(
-                "Only the assigned officer or a director of the case's regional union may "
-                "change its financing plan."
-            )
-        )
+    refusal = works_on_case_refusal(by, case)
+    if refusal:
+        raise FinancingForbidden(refusal)
 
 
 @transaction.atomic
@@ -131,11 +99,9 @@ PLAN_EDITABLE_FIELDS = {"price_or_investment", "working_capital", "other_needs",
 
 @transaction.atomic
 def financing_plan_update(*, plan: FinancingPlan, by, **fields: Any) -> FinancingPlan:
-    forbidden = sorted(set(fields) - PLAN_EDITABLE_FIELDS)
-    if forbidden:
-        raise ValidationError(
-            _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(forbidden)}
-        )
+    refuse_other_fields(
+        fields, PLAN_EDITABLE_FIELDS, _("These fields cannot be changed here: %(fields)s.")
+    )
     locked = FinancingPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
     _check_applicant(by, locked.case)
     for name, value in fields.items():
@@ -169,15 +135,7 @@ def financing_line_create(
         secures=secures,
         comment=comment,
     )
-    line.full_clean(exclude=["status"])
-    line.save()
-    LineDecision.objects.create(
-        line=line,
-        transition="create",
-        target_status=line.status,
-        by=by,
-        data={"amount_requested": amount_requested},
-    )
+    workflow.LINE_WORKFLOW.create(line, by=by, data={"amount_requested": amount_requested})
     return line
 
 
@@ -187,12 +145,9 @@ LINE_EDITABLE_FIELDS = {"amount_requested", "secures", "comment"}
 @transaction.atomic
 def financing_line_update(*, line: FinancingLine, by, **fields: Any) -> FinancingLine:
     """Change a line still being drafted (status ``planned``); the comment any time."""
-    forbidden = sorted(set(fields) - LINE_EDITABLE_FIELDS)
-    if forbidden:
-        raise ValidationError(
-            _("These fields change through a decision: %(fields)s.")
-            % {"fields": ", ".join(forbidden)}
-        )
+    refuse_other_fields(
+        fields, LINE_EDITABLE_FIELDS, _("These fields change through a decision: %(fields)s.")
+    )
     locked = FinancingLine.objects.select_for_update().get(pk=line.pk)
     _check_applicant(by, locked.plan.case)
     if locked.status != LineStatus.PLANNED and set(fields) - {"comment"}:
@@ -248,81 +203,24 @@ def committee_session_create(
 # --- The line workflow ------------------------------------------------------------------------
 
 
-def _lock_line(line: FinancingLine) -> FinancingLine:
-    """The line and its case, locked: a case leaving ``financing`` (whose gate reads the lines
-    under the case lock) and a decision on one of its lines never interleave."""
-    locked = (
-        FinancingLine.objects.select_for_update(of=("self", "plan__case"))
-        .select_related("plan__case", "committee_session", "secures")
-        .get(pk=line.pk)
-    )
-    if locked.status != line.status:
-        raise LineConflict()
-    return locked
-
-
 def financing_line_decide(
     *, line: FinancingLine, name: str, by, comment: str = "", **data: Any
 ) -> FinancingLine:
-    """Run the transition ``name`` (``workflow.TRANSITIONS``) on ``line`` for the user ``by``.
+    """Run the transition ``name`` (``workflow.TRANSITIONS``) on ``line`` for the user ``by``,
+    through the engine that runs case transitions (``crm.workflow_engine``).
 
     ``data`` are the fields the transition collects (``workflow.INPUTS``): ``approve`` takes
     ``amount_committed`` (default: the amount requested), ``decision_on`` (default: the
     session's date, else today) and ``committee_session`` (required for the movement's tools);
     ``decline`` the date and session; ``disburse`` ``amount_disbursed`` (default: the amount
-    committed) and ``disbursed_on`` (default today).
+    committed) and ``disbursed_on`` (default today). The caller's ``line.version`` is the one
+    they read.
 
     Raises ``UnknownLineTransition`` / ``UnexpectedLineInput`` for a wrong call,
     ``LineDecisionForbidden`` (permission; another UR), ``LineDecisionRefused`` (every reason
-    at once, with ``field_errors``) or ``LineConflict``; then nothing is written. Returns the
+    at once, each naming its field) or ``LineConflict``; then nothing is written. Returns the
     saved line and refreshes the caller's copy.
     """
-    spec = workflow.spec(name)
-    fields = workflow.split_input(name, data)
-    with transaction.atomic():
-        locked = _lock_line(line)
-        refusal = workflow.permission_refusal(locked, name, by)
-        if refusal:
-            raise LineDecisionForbidden([refusal])
-        refusal = workflow.status_refusal(locked, name)
-        if refusal:
-            raise LineDecisionRefused([refusal])
-        for field_name, value in fields.items():
-            setattr(locked, field_name, value)
-        context = workflow.LineTransitionContext(by=by)
-        workflow.apply_defaults(locked, name, context)
-        reasons = [r for guard in workflow.GUARDS[name] for r in guard(locked, context)]
-        if reasons:
-            raise LineDecisionRefused(reasons)
-        source = locked.status
-        locked._transition_context = context
-        try:
-            getattr(locked, spec.name)()
-        finally:
-            del locked._transition_context
-        try:
-            locked.full_clean(exclude=["status"])
-        except ValidationError as error:
-            raise LineDecisionRefused(*_validation_reasons(error)) from error
-        locked.save()
-        record = {
-            key: (value.pk if hasattr(value, "pk") else value)
-            for key, value in fields.items()
-            if value not in (None, "")
-        }
-        for key in workflow.INPUTS[name]:
-            value = getattr(locked, key)
-            record.setdefault(key, value.pk if hasattr(value, "pk") else value)
-        LineDecision.objects.create(
-            line=locked,
-            transition=name,
-            source_status=source,
-            target_status=locked.status,
-            by=by,
-            at=timezone.now(),
-            committee_session=locked.committee_session if name in ("approve", "decline") else None,
-            comment=comment,
-            data=record,
-        )
-    line.refresh_from_db()
-    return locked
+    return run_transition(
+        workflow.LINE_WORKFLOW, obj=line, name=name, by=by, comment=comment, **data
+    )

@@ -1,9 +1,9 @@
 """Listeners of stage changes, called inside the transition's transaction.
 
-``transmission`` may not import the apps above it; those register a callback here (in their
-``AppConfig.ready``) instead. Unlike ``services.TRANSITION_HOOKS`` (run after commit), a
-listener runs before the commit, so what it writes (an outbox row) commits or rolls back
-with the stage change itself. It must not do slow or external work.
+An extension point (listed with the others in ``transmission.extension_points``): the apps
+above register a callback (in their ``AppConfig.ready``). A listener runs before the commit,
+so what it writes (an outbox row) commits or rolls back with the stage change itself. It must
+not do slow or external work.
 
 A listener is called as ``callback(case=..., source_stage=..., target_stage=...,
 stage_change=...)``; an exception aborts the transition.

@@ -1,5 +1,7 @@
 """The financing plan as the workflow sees it, without importing ``financement``.
 
+An extension point, listed with the others in ``transmission.extension_points``.
+
 ``transmission`` sits below ``financement``: the workflow asks a gate whether a case may enter
 or leave the ``financing`` stage, and the financing app registers the real gate from its
 ``AppConfig.ready()`` with ``set_financing_gate(...)``. Until then the default gate answers that

@@ -1,7 +1,7 @@
 """Model permissions granted to each role for the case workflow (merged by role_groups_sync).
 
 Object-level rules (territory, assigned officer, director-only actions) are in
-``transmission/rules.py`` and ``transmission/workflow.py``.
+``transmission/rules.py`` and ``transmission/workflow/permissions.py``.
 """
 
 from crm.roles import Role

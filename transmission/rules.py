@@ -1,8 +1,8 @@
 """Object-level permissions on cases (django-rules), on top of the role's model permissions.
 
 With an object, viewing needs the territory; changing a case or its activities needs to be
-its assigned officer or a director of its UR (workflow.py holds that rule, and the
-transition-specific ones).
+its assigned officer or a director of its UR (``workflow.works_on_case``, the one predicate;
+the workflow holds the transition-specific rules, and asks ``override_financing_rule`` here).
 """
 
 import rules
@@ -16,7 +16,7 @@ def works_on_case(user, obj) -> bool:
     if obj is None:
         return True
     case = getattr(obj, "case", obj)
-    return workflow.is_assigned_officer(user, case) or workflow.is_director_of(user, case)
+    return workflow.works_on_case(user, case)
 
 
 @rules.predicate

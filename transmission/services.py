@@ -7,11 +7,10 @@ effects with ``transaction.on_commit``. The stage changes in ``case_transition``
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +19,18 @@ from crm.actors import is_system
 from crm.models import CooperativeType, Organisation, Partner, RegionalUnion
 from crm.roles import Role
 from crm.territories import regional_union_for_departement
+from crm.workflow_engine import (
+    Applied,
+    TransitionForbidden,
+    TransitionRefused,
+    WorkflowError,
+    refuse_other_fields,
+    run_transition,
+)
 from transmission import events, workflow
 from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
-from transmission.models import Activity, Case, CaseReferenceCounter, StageChange
-from transmission.workflow import UnexpectedInput, UnknownTransition
+from transmission.models import Activity, Case, CaseReferenceCounter
+from transmission.workflow import CaseConflict, UnexpectedInput, UnknownTransition
 
 __all__ = [
     "CaseConflict",
@@ -43,121 +50,42 @@ __all__ = [
 ]
 
 
-class CaseWorkflowError(Exception):
-    """Base of the errors a case transition raises; ``str()`` is a French sentence."""
-
-
-class TransitionRefused(CaseWorkflowError):
-    """A guard (or a permission) blocks the transition; ``reasons`` lists every missing item."""
-
-    def __init__(self, reasons: list[str]):
-        self.reasons = list(reasons)
-        super().__init__(" ".join(self.reasons))
-
-
-class TransitionForbidden(TransitionRefused, PermissionDenied):
-    """The user may not run this transition on this case (API: 403)."""
-
-
-class CaseConflict(CaseWorkflowError):
-    """Someone else is moving or has just moved the same case (API: 409)."""
-
-    def __init__(self, message: str | None = None):
-        super().__init__(
-            message
-            or _(
-                "Someone else has just changed this case: reload it to see its current "
-                "stage, then try again."
-            )
-        )
-
-
-# Side effects of a transition, run after commit (e.g. notifications). Apps above register
-# callables here rather than listening to signals: ``hook(case=..., change=...)``.
-TRANSITION_HOOKS: list[Callable[..., Any]] = []
-
-
-def _lock_case(case: Case) -> Case:
-    """The case row, locked; a conflict if another transaction holds it or moved it since
-    the caller read it (the caller's ``version`` is the one they saw)."""
-    try:
-        locked = Case.objects.select_for_update(nowait=True).get(pk=case.pk)
-    except DatabaseError as error:
-        # PostgreSQL: "could not obtain lock on row" (55P03). Never queue behind a colleague.
-        raise CaseConflict() from error
-    if locked.version != case.version:
-        raise CaseConflict()
-    return locked
+# One hierarchy for every workflow (crm.workflow_engine): a conflict is a refusal too.
+CaseWorkflowError = WorkflowError
 
 
 def case_transition(*, case: Case, name: str, by, comment: str = "", **data: Any) -> Case:
-    """Run the transition ``name`` on ``case`` for the user ``by``.
+    """Run the transition ``name`` on ``case`` for the user ``by``, through the one engine.
 
-    ``data`` are the fields the transition collects (``workflow.INPUTS``) and its extra inputs
-    (``override_reason`` when leaving financing). Raises ``UnknownTransition`` /
-    ``UnexpectedInput`` for a wrong call, ``TransitionForbidden`` (permission),
-    ``TransitionRefused`` (guards, every reason at once) or ``CaseConflict``; then nothing is
-    written. Returns the saved case and refreshes the caller's copy.
+    ``data`` are the fields the transition collects for this kind of case
+    (``workflow.INPUTS``) and its extra inputs (``override_reason`` when leaving financing).
+    Raises ``UnknownTransition`` / ``UnexpectedInput`` for a wrong call,
+    ``TransitionForbidden`` (permission), ``TransitionRefused`` (guards, every reason at once,
+    each naming its field) or ``CaseConflict``; then nothing is written. Returns the saved
+    case and refreshes the caller's copy.
     """
-    spec = workflow.spec(name)
-    fields, extra = workflow.split_input(case, name, data)
-    with transaction.atomic():
-        locked = _lock_case(case)
-        refusal = workflow.stage_refusal(locked, name)
-        if refusal:
-            raise TransitionRefused([refusal])
-        refusal = workflow.permission_refusal(locked, name, by)
-        if refusal:
-            raise TransitionForbidden([refusal])
-        for field_name, value in fields.items():
-            setattr(locked, field_name, value)
-        context = workflow.TransitionContext(by=by, extra=extra)
-        reasons = [r for guard in workflow.GUARDS[name] for r in guard(locked, context)]
-        if reasons:
-            raise TransitionRefused(reasons)
-        source = locked.stage
-        locked._transition_context = context
-        try:
-            getattr(locked, spec.name)()
-        finally:
-            del locked._transition_context
-        now = timezone.now()
-        locked.version += 1
-        locked.stage_changed_at = now
-        locked.save()
-        record = _history_data(fields, extra, locked, name)
-        change = StageChange.objects.create(
-            case=locked,
-            transition=name,
-            source_stage=source,
-            target_stage=locked.stage,
-            by=by,
-            at=now,
-            comment=comment,
-            data=record,
-        )
-        if name == "incorporate":
-            _organisation_becomes_cooperative(locked)
-        events.stage_change_notify(
-            case=locked, source_stage=source, target_stage=locked.stage, stage_change=change
-        )
-        for hook in TRANSITION_HOOKS:
-            transaction.on_commit(lambda hook=hook: hook(case=locked, change=change))
-    case.refresh_from_db()
-    return locked
+    return run_transition(
+        workflow.CASE_WORKFLOW,
+        obj=case,
+        name=name,
+        by=by,
+        comment=comment,
+        after_apply=_after_transition,
+        **data,
+    )
 
 
-def _history_data(fields: dict, extra: dict, case: Case, name: str) -> dict:
-    record = {key: value for key, value in fields.items() if value not in (None, "")}
-    if extra.get(workflow.OVERRIDE_REASON):
-        # Recorded only when the plan really blocked: the director took responsibility.
-        from transmission.financing_gate import financing_gate
-
-        blocked_by = financing_gate().reasons_blocking_exit(case)
-        if blocked_by:
-            record["override_reason"] = extra[workflow.OVERRIDE_REASON]
-            record["overridden"] = [str(reason) for reason in blocked_by]
-    return record
+def _after_transition(applied: Applied) -> None:
+    """Inside the transition's transaction: what commits or rolls back with the stage change."""
+    case = applied.obj
+    if applied.name == "incorporate":
+        _organisation_becomes_cooperative(case)
+    events.stage_change_notify(
+        case=case,
+        source_stage=applied.source,
+        target_stage=case.stage,
+        stage_change=applied.record,
+    )
 
 
 def _organisation_becomes_cooperative(case: Case) -> None:
@@ -263,18 +191,14 @@ def case_create(
         stage_changed_at=now,
         **fields,
     )
-    case.full_clean(exclude=["stage"])
-    case.save()
-    StageChange.objects.create(
-        case=case,
-        transition="create",
-        source_stage="",
-        target_stage=case.stage,
-        by=by,
-        at=now,
-        comment=comment,
-    )
+    workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now)
     return case
+
+
+def _require_works_on_case(by, case: Case) -> None:
+    refusal = workflow.works_on_case_refusal(by, case)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 # Fields anyone who may move the case can edit outside a transition (milestones, figures).
@@ -301,17 +225,13 @@ EDITABLE_FIELDS = {
 @transaction.atomic
 def case_update(*, case: Case, by, **fields: Any) -> Case:
     """Change a case's data (never its stage, reference, UR or closing data)."""
-    forbidden = sorted(set(fields) - EDITABLE_FIELDS)
-    if forbidden:
-        raise ValidationError(
-            _("These fields change through a transition or a dedicated action: %(fields)s.")
-            % {"fields": ", ".join(forbidden)}
-        )
+    refuse_other_fields(
+        fields,
+        EDITABLE_FIELDS,
+        _("These fields change through a transition or a dedicated action: %(fields)s."),
+    )
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if not (workflow.is_director_of(by, locked) or workflow.is_assigned_officer(by, locked)):
-        raise PermissionDenied(
-            _("Only the assigned officer or a director of the case's regional union may change it.")
-        )
+    _require_works_on_case(by, locked)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean(exclude=["stage"])
@@ -362,14 +282,8 @@ def activity_create(
     A task's assignee works in the case's regional union, whoever assigns it.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if not (
-        is_system(by)
-        or workflow.is_director_of(by, locked)
-        or workflow.is_assigned_officer(by, locked)
-    ):
-        raise PermissionDenied(
-            _("Only the assigned officer or a director of the case's regional union may change it.")
-        )
+    if not is_system(by):
+        _require_works_on_case(by, locked)
     if kind == ActivityKind.TASK and due_on is None:
         raise ValidationError({"due_on": _("A task needs a due date.")})
     if not is_system(by) and kind == ActivityKind.TASK and assignee is None:
@@ -403,11 +317,7 @@ def activity_create(
 def activity_complete(*, activity: Activity, by, minutes_spent: int | None = None) -> Activity:
     locked = Activity.objects.select_for_update().select_related("case").get(pk=activity.pk)
     case = locked.case
-    if not (
-        workflow.is_director_of(by, case)
-        or workflow.is_assigned_officer(by, case)
-        or locked.assignee_id == by.pk
-    ):
+    if not (workflow.works_on_case(by, case) or locked.assignee_id == by.pk):
         raise PermissionDenied(_("Only the people working on the case may complete this task."))
     locked.done = True
     if minutes_spent is not None:

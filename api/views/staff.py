@@ -8,18 +8,14 @@ Choices made here (the API contract):
 - ``officer`` filters by the assigned officer's user id;
 - a case without a financing plan answers 404 on ``financing/`` (with its own detail);
 - a transition refused by a guard or from the wrong stage is 422 with every reason, keyed
-  by field where one missing field explains it; not allowed for the caller is 403; the
+  by the input field each reason names (the workflow's ``Reason.field``), the others under
+  ``non_field_errors``; not allowed for the caller is 403; the
   case moved meanwhile (row locked by a colleague, or ``version`` no longer current) is 409.
 """
-
-import datetime
-from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -49,6 +45,7 @@ from api.views.base import KnownQueryParametersMixin, StaffAccessMixin
 from crm import selectors as crm_selectors
 from crm.roles import AGGREGATE_ONLY_ROLES
 from crm.scoping import user_role
+from crm.workflow_engine import Reason, field_errors
 from financement import selectors as financing
 from financement.models import FinancingPlan
 from transmission import selectors, services, workflow
@@ -166,20 +163,20 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
             case.version = version  # the service compares it with the locked row's
         try:
             services.case_transition(case=case, name=name, by=request.user, comment=comment, **data)
+        except services.CaseConflict as conflict:
+            raise Problem("conflict", detail=str(conflict)) from None
         except services.TransitionForbidden as refusal:
             raise Problem(
                 "permission-denied", detail=" ".join(refusal.reasons), reasons=refusal.reasons
             ) from None
         except services.TransitionRefused as refusal:
-            reasons = [str(reason) for reason in refusal.reasons]
             raise Problem(
                 "unprocessable",
-                detail=_("The transition is refused: %(reasons)s") % {"reasons": " ".join(reasons)},
-                errors=_reasons_by_field(case, name, data, request.user, reasons),
-                reasons=reasons,
+                detail=_("The transition is refused: %(reasons)s")
+                % {"reasons": " ".join(refusal.reasons)},
+                errors=_errors_by_field(case, name, refusal),
+                reasons=refusal.reasons,
             ) from None
-        except services.CaseConflict as conflict:
-            raise Problem("conflict", detail=str(conflict)) from None
         except (services.UnknownTransition, services.UnexpectedInput) as error:
             raise serializers.ValidationError({NON_FIELD: [str(error)]}) from None
         return self._detail(self.get_queryset().get(pk=case.pk))
@@ -319,47 +316,14 @@ def _django_errors(error: DjangoValidationError) -> dict:
     }
 
 
-# --- Which field explains which reason ------------------------------------------------------
+# --- Which field each reason is about ---------------------------------------------------------
 
 
-def _sample_value(field: models.Field):
-    """Any non-empty value of the field's type: enough to see which reasons it silences."""
-    if field.choices:
-        return field.choices[0][0]
-    if isinstance(field, models.DateField):
-        return timezone.localdate() - datetime.timedelta(days=1)
-    if isinstance(field, models.DecimalField):
-        return Decimal("1")
-    if isinstance(field, models.IntegerField):
-        return 1_000_000
-    if field.name == "cooperative_siren":
-        return "000000000"
-    return "x"
-
-
-def _reasons_by_field(case: Case, name: str, data: dict, user, reasons: list[str]) -> dict:
-    """Key each reason by the input field whose absence causes it, where one does.
-
-    A field left empty is given a sample value and the guards are run again: the reasons
-    that disappear are that field's. The others stay under ``non_field_errors``.
-    """
-    errors: dict[str, list[str]] = {}
-    attributed: set[str] = set()
-    if workflow.stage_refusal(case, name) is None:
-        current = set(reasons)
-        case_data = {k: v for k, v in data.items() if k not in workflow.extra_inputs(name)}
-        for field_name in workflow.input_fields(case, name):
-            value = case_data.get(field_name, getattr(case, field_name))
-            if value not in (None, ""):
-                continue
-            field = Case._meta.get_field(field_name)
-            trial = {**data, field_name: _sample_value(field)}
-            remaining = {str(r) for r in workflow.blocking_reasons(case, name, trial, by=user)}
-            silenced = [r for r in reasons if r in current - remaining and r not in attributed]
-            if silenced:
-                errors[field_name] = silenced
-                attributed.update(silenced)
-    rest = [reason for reason in reasons if reason not in attributed]
-    if rest:
-        errors[NON_FIELD] = rest
-    return errors
+def _errors_by_field(case: Case, name: str, refusal: services.TransitionRefused) -> dict:
+    """The workflow's reasons keyed by the input they name (``Reason.field``); a reason about
+    no input this call could carry stays under ``non_field_errors``."""
+    inputs = {*workflow.input_fields(case, name), *workflow.extra_inputs(name)}
+    return field_errors(
+        [r if r.field in inputs else Reason(None, r.message) for r in refusal.refusals],
+        non_field_key=NON_FIELD,
+    )

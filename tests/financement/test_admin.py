@@ -4,36 +4,33 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin import AdminSite, ModelAdmin, TabularInline
 from django.urls import reverse
 
-from financement.admin import FinancingPlanInline, extend_case_admin
+from financement.admin import FinancingPlanInline
 from financement.models import FinancingLine, FinancingPlan
 from tests.financement.factories import BANK_LOAN, MOVEMENT_LOAN, instrument, line_in, session_in
-from transmission.models import Activity, Case
+from transmission import extension_points
+from transmission.admin import CaseAdmin
+from transmission.models import Case
 
 pytestmark = pytest.mark.django_db
 
 
-def test_extend_case_admin_adds_the_plan_inline_once():
-    class ActivityInline(TabularInline):
-        model = Activity
-
-    class SomeCaseAdmin(ModelAdmin):
-        inlines = [ActivityInline]
-
-    site = AdminSite(name="scratch")
-    assert extend_case_admin(site) is None  # nothing to extend
-    site.register(Case, SomeCaseAdmin)
-    extended = extend_case_admin(site)
-    assert issubclass(extended, SomeCaseAdmin)
-    assert extended.inlines == [ActivityInline, FinancingPlanInline]
-    assert extend_case_admin(site) is extended
-    assert SomeCaseAdmin.inlines == [ActivityInline]  # transmission's class is untouched
+def test_the_case_admin_takes_the_plan_inline_from_transmissions_registry(rf, team):
+    # Registered from FinancementConfig.ready (transmission.extension_points), not by
+    # re-registering the case admin: the class transmission ships is the one on the site.
+    case_admin = admin.site.get_model_admin(Case)
+    assert type(case_admin) is CaseAdmin
+    assert FinancingPlanInline not in CaseAdmin.inlines
+    assert extension_points.case_admin_inlines() == [FinancingPlanInline]
+    request = rf.get("/")
+    request.user = team["officer"]
+    assert case_admin.get_inlines(request, None)[-1] is FinancingPlanInline
+    extension_points.register_case_admin_inline("financement.admin.FinancingPlanInline")
+    assert extension_points.case_admin_inlines() == [FinancingPlanInline]  # once
 
 
 def test_the_site_case_admin_carries_the_plan(team, plan, client):
-    assert FinancingPlanInline in admin.site.get_model_admin(Case).inlines
     line_in(plan, BANK_LOAN, 50_000, status="approved")
     client.force_login(team["officer"])
     response = client.get(reverse("admin:transmission_case_change", args=[plan.case.pk]))
@@ -55,22 +52,35 @@ def test_a_decision_goes_through_the_service(team, plan, client):
     assert _decide_url(line, "approve") in page.content.decode()
     response = client.post(
         _decide_url(line, "approve"),
-        {"seen_status": "requested", "committee_session": session.pk, "amount_committed": "25000"},
+        {"version": line.version, "committee_session": session.pk, "amount_committed": "25000"},
     )
     assert response.status_code == 302
     line.refresh_from_db()
     assert (line.status, line.amount_committed) == ("approved", Decimal("25000"))
     assert line.decisions.get().by == team["finance"]
+    assert line.version == 1
+
+
+def test_a_stale_decision_form_gets_the_conflict_message(team, plan, client):
+    line = line_in(plan, BANK_LOAN, 30_000, status="requested")
+    client.force_login(team["officer"])
+    response = client.post(_decide_url(line, "decline"), {"version": line.version + 1}, follow=True)
+    assert "Quelqu&#x27;un vient de modifier cette ligne" in response.content.decode()
+    line.refresh_from_db()
+    assert (line.status, line.version) == ("requested", 0)
 
 
 def test_a_refused_decision_shows_every_reason(team, plan, client):
     line = line_in(plan, MOVEMENT_LOAN, 30_000, status="requested")
     client.force_login(team["finance"])
     response = client.post(
-        _decide_url(line, "approve"), {"seen_status": "requested", "amount_committed": "40000"}
+        _decide_url(line, "approve"), {"version": line.version, "amount_committed": "40000"}
     )
     assert response.status_code == 400
-    assert len(response.context["reasons"]) == 2
+    # Each reason beside the field it is about (structured reasons, no guessing).
+    form = response.context["form"]
+    assert set(form.errors) == {"amount_committed", "committee_session"}
+    assert response.context["reasons"] == []
     line.refresh_from_db()
     assert line.status == "requested"
 
@@ -83,7 +93,7 @@ def test_forged_posts_are_refused(team, plan, client):
     page = client.get(reverse("admin:financement_financingline_change", args=[line.pk]))
     assert _decide_url(line, "approve") not in page.content.decode()
     client.post(
-        _decide_url(line, "approve"), {"seen_status": "requested", "committee_session": session.pk}
+        _decide_url(line, "approve"), {"version": line.version, "committee_session": session.pk}
     )
     # Nor change the status through the change form.
     client.post(
@@ -94,7 +104,7 @@ def test_forged_posts_are_refused(team, plan, client):
     assert (line.status, line.amount_committed) == ("requested", None)
     # Another UR's financial-tools officer does not even see the line.
     client.force_login(team["finance_ara"])
-    response = client.post(_decide_url(line, "approve"), {"seen_status": "requested"})
+    response = client.post(_decide_url(line, "approve"), {"version": line.version})
     assert response.status_code == 404
     assert not line.decisions.exists()
 

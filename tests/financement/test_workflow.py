@@ -269,3 +269,63 @@ def test_the_status_cannot_be_assigned(plan):
     line = line_in(plan, BANK_LOAN, 10_000)
     with pytest.raises(AttributeError):
         line.status = "approved"
+
+
+# --- The engine shared with the case workflow ----------------------------------------------------
+
+
+def test_each_guard_runs_once_per_decision(team, plan, monkeypatch):
+    calls = []
+    real = workflow.GUARDS["approve"][0]
+
+    def counted(line, ctx):
+        calls.append(line.pk)
+        return real(line, ctx)
+
+    monkeypatch.setitem(workflow.GUARDS, "approve", [counted])
+    line = line_in(plan, BANK_LOAN, 10_000, status="requested")
+    services.financing_line_decide(line=line, name="approve", by=team["officer"])
+    assert calls == [line.pk]
+    assert line.status == "approved"
+
+
+def test_a_decision_bumps_the_version_and_a_stale_version_conflicts(team, plan):
+    line = line_in(plan, BANK_LOAN, 10_000, status="approved")
+    stale = type(line).objects.get(pk=line.pk)
+    services.financing_line_decide(line=line, name="disburse", by=team["officer"])
+    assert (line.status, line.version) == ("disbursed", 1)
+    stale.refresh_from_db()
+    stale.version = 0  # what the user saw
+    with pytest.raises(services.LineConflict) as conflict:
+        services.financing_line_decide(line=stale, name="repay", by=team["officer"])
+    assert isinstance(conflict.value, services.LineDecisionRefused)
+    line.refresh_from_db()
+    assert (line.status, line.version) == ("disbursed", 1)
+
+
+def test_refusals_name_their_fields(team, plan):
+    line = line_in(plan, MOVEMENT_LOAN, 10_000, status="requested")
+    with pytest.raises(services.LineDecisionRefused) as refused:
+        services.financing_line_decide(
+            line=line, name="approve", by=team["finance"], amount_committed=D("12000")
+        )
+    assert set(refused.value.field_errors) == {"amount_committed", "committee_session"}
+
+
+def test_allowed_means_permitted_and_unblocked(team, plan):
+    line = line_in(plan, MOVEMENT_LOAN, 10_000, status="requested")
+    items = {
+        item.name: item
+        for item in workflow.LINE_WORKFLOW.available_transitions(line, team["finance"])
+    }
+    # The finance officer may approve, but not as the line stands: no committee session yet.
+    assert items["approve"].permitted and not items["approve"].allowed
+    with translation.override("fr"):
+        items = {
+            item.name: item
+            for item in workflow.LINE_WORKFLOW.available_transitions(line, team["finance"])
+        }
+    assert any("séance du comité" in reason for reason in items["approve"].reasons)
+    assert items["withdraw"].permitted and items["withdraw"].allowed
+    officer_items = workflow.LINE_WORKFLOW.available_transitions(line, team["officer"])
+    assert {item.name for item in officer_items if item.permitted} == {"withdraw"}

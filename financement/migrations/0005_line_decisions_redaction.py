@@ -61,7 +61,7 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("financement", "0003_line_decisions_immutable")]
+    dependencies = [("financement", "0004_financingline_version")]
 
     operations = [
         migrations.RunPython(

@@ -1,23 +1,19 @@
-"""Instruments, financing plans and their lines, committee sessions and line decisions.
+"""Financing lines, with their own workflow, and the immutable record of their decisions.
 
-A line's status is an fsm field that nothing but ``services.financing_line_decide`` changes;
-rules live in ``financement.workflow``. Amount rules are checked twice: ``clean()`` reports
-them per field (French messages naming the field), and check constraints make the database
-refuse what must never happen, whatever path wrote the row.
+A line's status is an fsm field that nothing but ``services.financing_line_decide`` changes
+(through ``crm.workflow_engine``); rules live in ``financement.workflow``. Amount rules are
+checked twice: ``clean()`` reports them per field (French messages naming the field), and check
+constraints make the database refuse what must never happen, whatever path wrote the row.
 """
 
-from decimal import Decimal
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 
-from crm.models import RegionalUnion
-from financement import workflow
+from crm.workflow_engine import fsm_transition
 from financement.choices import (
     COMMITTED_STATUSES,
     DECIDED_STATUSES,
@@ -25,204 +21,14 @@ from financement.choices import (
     InstrumentFamily,
     LineStatus,
 )
-from transmission.models import AppendOnlyRecord, Case
-
-ZERO = Decimal("0")
-
-
-def money_field(verbose_name, **kwargs):
-    """Euros, to the cent, up to a trillion: never a float."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
-
-
-def _not_negative(instance, names: dict[str, str]) -> dict[str, str]:
-    errors = {}
-    for name, label in names.items():
-        value = getattr(instance, name)
-        if value is not None and value < 0:
-            errors[name] = _("%(field)s cannot be negative.") % {"field": label}
-    return errors
-
-
-class Instrument(models.Model):
-    """A financing instrument of the catalogue (DOMAIN.md), editable by administrators."""
-
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    provider = models.CharField(_("provider"), max_length=150)
-    family = models.CharField(_("family"), max_length=20, choices=InstrumentFamily.choices)
-    is_movement_tool = models.BooleanField(
-        _("tool of the movement"),
-        default=False,
-        help_text=_("Decided by the regional commitment committee; the base of leverage."),
-    )
-    min_amount = money_field(_("typical minimum amount (€)"), null=True, blank=True)
-    max_amount = money_field(_("typical maximum amount (€)"), null=True, blank=True)
-    amount_per_member = models.BooleanField(
-        _("amounts per member"),
-        default=False,
-        help_text=_("The typical amounts are per employee-member, not per company."),
-    )
-    min_term_months = models.PositiveSmallIntegerField(
-        _("typical minimum term (months)"), null=True, blank=True
-    )
-    max_term_months = models.PositiveSmallIntegerField(
-        _("typical maximum term (months)"), null=True, blank=True
-    )
-    terms = models.CharField(_("terms"), max_length=300, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("instrument")
-        verbose_name_plural = _("instruments")
-        ordering = ["-is_movement_tool", "family", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(min_amount__gte=0) | Q(min_amount__isnull=True),
-                name="instrument_min_amount_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=Q(min_amount__isnull=True)
-                | Q(max_amount__isnull=True)
-                | Q(min_amount__lte=models.F("max_amount")),
-                name="instrument_amount_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(min_term_months__isnull=True)
-                | Q(max_term_months__isnull=True)
-                | Q(min_term_months__lte=models.F("max_term_months")),
-                name="instrument_term_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.provider})"
-
-    def clean(self):
-        errors = _not_negative(self, {"min_amount": _("The typical minimum amount")})
-        if None not in (self.min_amount, self.max_amount) and self.min_amount > self.max_amount:
-            errors["max_amount"] = _(
-                "The typical maximum amount cannot be below the typical minimum amount."
-            )
-        terms = (self.min_term_months, self.max_term_months)
-        if None not in terms and terms[0] > terms[1]:
-            errors["max_term_months"] = _(
-                "The typical maximum term cannot be below the typical minimum term."
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # clean() reports the same rules per field; the constraints are the database's backstop.
-        return
-
-
-class FinancingPlan(models.Model):
-    """The financing plan of a case: its needs; the resources are its lines."""
-
-    case = models.OneToOneField(
-        Case,
-        on_delete=models.CASCADE,
-        related_name="financing_plan",
-        verbose_name=_("case"),
-    )
-    price_or_investment = money_field(_("price or investment (€)"), default=ZERO)
-    working_capital = money_field(_("working capital (€)"), default=ZERO)
-    other_needs = money_field(_("other needs (€)"), default=ZERO)
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    territory_ur_path = "case__regional_union"
-
-    NEEDS_FIELDS = ("price_or_investment", "working_capital", "other_needs")
-
-    class Meta:
-        verbose_name = _("financing plan")
-        verbose_name_plural = _("financing plans")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(price_or_investment__gte=0)
-                & Q(working_capital__gte=0)
-                & Q(other_needs__gte=0),
-                name="financingplan_needs_not_negative",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return str(_("Financing plan of %(case)s") % {"case": self.case.reference})
-
-    @property
-    def total_needs(self) -> Decimal:
-        return sum((getattr(self, name) or ZERO for name in self.NEEDS_FIELDS), ZERO)
-
-    def clean(self):
-        errors = _not_negative(
-            self,
-            {
-                "price_or_investment": _("The price or investment"),
-                "working_capital": _("The working capital"),
-                "other_needs": _("The other needs"),
-            },
-        )
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # clean() reports the same rules per field; the constraint is the database's backstop.
-        return
-
-
-class CommitteeSession(models.Model):
-    """A sitting of a UR's financial commitment committee (the movement's tools)."""
-
-    regional_union = models.ForeignKey(
-        RegionalUnion,
-        on_delete=models.PROTECT,
-        related_name="committee_sessions",
-        verbose_name=_("regional union"),
-    )
-    held_on = models.DateField(_("date"))
-    members_present = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="committee_sessions",
-        verbose_name=_("members present (users)"),
-    )
-    other_members = models.TextField(
-        _("other members present"),
-        blank=True,
-        help_text=_("Members without an account, one per line."),
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-
-    territory_ur_path = "regional_union"
-
-    class Meta:
-        verbose_name = _("committee session")
-        verbose_name_plural = _("committee sessions")
-        ordering = ["-held_on", "regional_union__name"]
-        indexes = [models.Index(fields=["regional_union", "held_on"])]
-
-    def __str__(self) -> str:
-        return str(
-            _("Committee of %(union)s on %(date)s")
-            % {"union": self.regional_union, "date": self.held_on.isoformat()}
-        )
+from financement.models.catalogue import Instrument, _not_negative, money_field
+from financement.models.plans import CommitteeSession, FinancingPlan
+from financement.workflow import LINE_WORKFLOW
+from transmission.models import AppendOnlyRecord
 
 
 def _fsm(name: str):
-    spec = workflow.TRANSITIONS[name]
-    return transition(
-        field="status",
-        source=list(spec.sources),
-        target=spec.target,
-        conditions=[workflow.fsm_condition(name)],
-        permission=workflow.fsm_permission(name),
-        custom={"label": spec.label},
-    )
+    return fsm_transition(LINE_WORKFLOW, name)
 
 
 class FinancingLine(FSMModelMixin, models.Model):
@@ -253,6 +59,8 @@ class FinancingLine(FSMModelMixin, models.Model):
         default=LineStatus.PLANNED,
         protected=True,
     )
+    # Bumped by every decision: a caller holding an older copy gets a conflict.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     amount_requested = money_field(_("amount requested (€)"))
     amount_committed = money_field(_("amount committed (€)"), null=True, blank=True)
     amount_disbursed = money_field(_("amount disbursed (€)"), null=True, blank=True)

@@ -1,0 +1,208 @@
+"""Admin for cases: scoped to the territory, stage read-only, transitions through the service.
+
+Each transition has its own page (``crm.admin_mixins.TransitionPageMixin``, shared with the
+financing lines): a small form collecting what its guards need, posted to
+``services.case_transition``, which checks permission and guards. The apps above add inlines
+through ``transmission.extension_points``, never by re-registering this admin.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from crm.admin import TerritoryScopedAdmin
+from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_as_permission_denied
+from transmission import extension_points, services
+from transmission.models import Activity, Case, StageChange
+from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
+
+# Closing data arrive with the transition that needs them, never through the change form.
+TRANSITION_ONLY_FIELDS = [
+    "abandon_reason",
+    "abandon_comment",
+    "decline_reason",
+    "review_on",
+    "cooperative_siren",
+    "registered_on",
+]
+ALWAYS_READ_ONLY = [
+    "reference",
+    "stage",
+    "previous_stage",
+    "regional_union",
+    "stage_changed_at",
+    "version",
+    "created_at",
+    "updated_at",
+    *TRANSITION_ONLY_FIELDS,
+]
+
+
+StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"))
+
+
+class ActivityInline(admin.TabularInline):
+    """Existing activities are shown; new ones are recorded through the service."""
+
+    model = Activity
+    fields = ["kind", "subject", "happened_on", "due_on", "assignee", "minutes_spent", "done"]
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
+    workflow = CASE_WORKFLOW
+    extra_input_labels = {OVERRIDE_REASON: _("override reason (director, unbalanced plan)")}
+
+    list_display = [
+        "reference",
+        "organisation",
+        "kind",
+        "stage",
+        "assigned_officer",
+        "next_action_on",
+        "regional_union",
+    ]
+    list_filter = ["stage", "kind", "regional_union", "source"]
+    search_fields = ["reference", "organisation__name", "organisation__siren"]
+    list_select_related = ["organisation", "assigned_officer", "regional_union"]
+    autocomplete_fields = ["organisation", "source_partner"]
+    readonly_fields = ALWAYS_READ_ONLY
+    inlines = [StageChangeInline, ActivityInline]
+    fieldsets = [
+        (None, {"fields": ["reference", "organisation", "kind", "stage", "assigned_officer"]}),
+        (_("Origin"), {"fields": ["source", "source_partner", "regional_union"]}),
+        (
+            _("Project"),
+            {
+                "fields": [
+                    "jobs_at_stake",
+                    "target_form",
+                    "founding_members",
+                    "member_categories",
+                    "valuation",
+                    "owner_agreement_on",
+                ]
+            },
+        ),
+        (_("Next action"), {"fields": ["next_action", "next_action_on"]}),
+        (
+            _("Milestones"),
+            {
+                "fields": [
+                    "employees_informed_on",
+                    "general_meeting_on",
+                    "court_offer_deadline",
+                    "signing_on",
+                    "registered_on",
+                    "cooperative_siren",
+                    "jobs_at_incorporation",
+                ]
+            },
+        ),
+        (
+            _("Closing and pause"),
+            {
+                "fields": [
+                    "previous_stage",
+                    "review_on",
+                    "abandon_reason",
+                    "abandon_comment",
+                    "decline_reason",
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["version", "stage_changed_at", "created_at", "updated_at"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organisation",
+                    "kind",
+                    "assigned_officer",
+                    "source",
+                    "source_partner",
+                    "jobs_at_stake",
+                ]
+            },
+        )
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        read_only = list(ALWAYS_READ_ONLY)
+        if not is_director_of(request.user, obj):
+            read_only.append("assigned_officer")
+        return read_only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Thin: every write goes through a service (permission, UR, reference, history).
+        with refusals_as_permission_denied():
+            if not change:
+                data = {
+                    name: form.cleaned_data.get(name) for name in self.add_fieldsets[0][1]["fields"]
+                }
+                created = services.case_create(by=request.user, **data)
+                obj.pk = created.pk
+                obj.refresh_from_db()
+                return
+            changed = [name for name in form.changed_data if name in services.EDITABLE_FIELDS]
+            if changed:
+                services.case_update(
+                    case=obj, by=request.user, **{n: form.cleaned_data[n] for n in changed}
+                )
+            if "assigned_officer" in form.changed_data:
+                services.case_reassign(
+                    case=obj, officer=form.cleaned_data["assigned_officer"], by=request.user
+                )
+            obj.refresh_from_db()
+
+    def get_inlines(self, request, obj):
+        # Inlines of the apps above (transmission.extension_points), e.g. the financing plan.
+        return [*self.inlines, *extension_points.case_admin_inlines()]
+
+    def save_formset(self, request, form, formset, change):
+        for inline in extension_points.case_admin_inlines():
+            if inline.model is formset.model and hasattr(inline, "save_inline_formset"):
+                return inline.save_inline_formset(request, form.instance, formset)
+        if formset.model is not Activity:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for activity_form in formset.forms:
+            if activity_form.instance.pk or not activity_form.has_changed():
+                continue
+            data = activity_form.cleaned_data
+            activity = services.activity_create(
+                case=form.instance,
+                by=request.user,
+                kind=data["kind"],
+                subject=data["subject"],
+                happened_on=data.get("happened_on"),
+                due_on=data.get("due_on"),
+                assignee=data.get("assignee"),
+                minutes_spent=data.get("minutes_spent"),
+            )
+            formset.new_objects.append(activity)
+
+    # --- Transition pages (crm.admin_mixins.TransitionPageMixin) ----------------------------
+
+    def run_transition(self, request, obj, name, comment, data):
+        return services.case_transition(
+            case=obj, name=name, by=request.user, comment=comment, **data
+        )
+
+    def transition_summary(self, obj) -> str:
+        return gettext("Current stage: %(stage)s.") % {"stage": obj.get_stage_display()}

@@ -1,0 +1,20 @@
+"""The case ("dossier"), its immutable stage history, its activities, its reference counter,
+and the partner submissions attached to cases. One module per subject; every model is
+importable from here."""
+
+from transmission.models.activity import Activity, CaseReferenceCounter
+from transmission.models.case import Case
+from transmission.models.history import AppendOnlyQuerySet, AppendOnlyRecord, StageChange
+from transmission.models.leads import LeadAssignmentMode, LeadAssignmentRule, LeadSubmission
+
+__all__ = [
+    "Activity",
+    "AppendOnlyQuerySet",
+    "AppendOnlyRecord",
+    "Case",
+    "CaseReferenceCounter",
+    "LeadAssignmentMode",
+    "LeadAssignmentRule",
+    "LeadSubmission",
+    "StageChange",
+]

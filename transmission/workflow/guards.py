@@ -1,0 +1,191 @@
+"""The guards of the case workflow: each returns the reasons (``Reason(field, message)``) that
+block its transition, an empty list when it has no objection. The engine runs them once per
+transition, all of them, so that a refusal lists every missing item at once."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from crm.identifiers import luhn_valid, strip_spaces
+from crm.workflow_engine import Guard, Reason, as_reasons
+from transmission.choices import ACTIVE_STAGES, AbandonReason, CaseKind, Stage, TargetForm
+from transmission.financing_gate import financing_gate
+from transmission.workflow.transitions import (
+    MIN_SCIC_CATEGORIES,
+    MIN_SCOP_FOUNDERS,
+    OVERRIDE_REASON,
+)
+
+# The permission a director holds to take a case to signing with an unbalanced plan.
+OVERRIDE_PERMISSION = "transmission.override_financing_rule"
+
+
+def _needs(case, fields: dict[str, str]) -> list[Reason]:
+    return [
+        Reason(name, message)
+        for name, message in fields.items()
+        if getattr(case, name) in (None, "")
+    ]
+
+
+def _not_future(case, name: str, message: str, ctx) -> list[Reason]:
+    value = getattr(case, name)
+    return [Reason(name, message)] if value and value > ctx.today else []
+
+
+def guard_qualify(case, ctx) -> list[Reason]:
+    if case.assigned_officer_id is None:
+        return [Reason(None, _("No development officer is assigned to the case."))]
+    return []
+
+
+def guard_start_feasibility(case, ctx) -> list[Reason]:
+    return _needs(case, {"jobs_at_stake": _("The number of jobs at stake is missing.")})
+
+
+def guard_start_structuring(case, ctx) -> list[Reason]:
+    reasons = []
+    if case.stage == Stage.QUALIFICATION and case.kind != CaseKind.TAKEOVER_DISTRESS:
+        reasons.append(
+            Reason(
+                None, _("Only a takeover of a company in difficulty may skip the diagnostic stage.")
+            )
+        )
+    if case.kind == CaseKind.TAKEOVER:
+        reasons += _needs(
+            case,
+            {
+                "valuation": _("The valuation of the company is missing."),
+                "owner_agreement_on": _(
+                    "The date of the owner's agreement in principle is missing."
+                ),
+            },
+        )
+    if case.kind == CaseKind.TAKEOVER_DISTRESS:
+        reasons += _needs(
+            case, {"court_offer_deadline": _("The court's offer deadline is missing.")}
+        )
+    return reasons
+
+
+def guard_start_financing(case, ctx) -> list[Reason]:
+    reasons = _needs(case, {"target_form": _("The target cooperative form is missing.")})
+    if case.kind == CaseKind.CREATION and case.target_form:
+        if TargetForm(case.target_form).is_scic:
+            if (case.member_categories or 0) < MIN_SCIC_CATEGORIES:
+                message = _("A Scic needs at least %(count)d categories of members.")
+                reasons.append(
+                    Reason("member_categories", message % {"count": MIN_SCIC_CATEGORIES})
+                )
+        elif (case.founding_members or 0) < MIN_SCOP_FOUNDERS:
+            message = _("A Scop needs at least %(count)d founding members.")
+            reasons.append(Reason("founding_members", message % {"count": MIN_SCOP_FOUNDERS}))
+    reasons += as_reasons(financing_gate().reasons_blocking_entry(case))
+    return reasons
+
+
+def may_override_financing_rule(user, case) -> bool:
+    """The permission, asked with the case: the role grants it, the rule adds the UR."""
+    return user is not None and user.has_perm(OVERRIDE_PERMISSION, case)
+
+
+def guard_start_closing(case, ctx) -> list[Reason]:
+    reasons = []
+    plan_reasons = financing_gate().reasons_blocking_exit(case)
+    if plan_reasons:
+        override = (ctx.extra.get(OVERRIDE_REASON) or "").strip()
+        if not override:
+            reasons += as_reasons(plan_reasons)
+        elif not may_override_financing_rule(ctx.by, case):
+            reasons.append(
+                Reason(
+                    OVERRIDE_REASON,
+                    _("Only a regional director may override the financing plan rule."),
+                )
+            )
+    if case.kind == CaseKind.TAKEOVER:
+        reasons += _needs(
+            case,
+            {
+                "employees_informed_on": _(
+                    "The date on which the employees were informed of the sale is missing."
+                )
+            },
+        )
+        reasons += _not_future(
+            case,
+            "employees_informed_on",
+            _("The employees' information date cannot be in the future."),
+            ctx,
+        )
+    return reasons
+
+
+def guard_incorporate(case, ctx) -> list[Reason]:
+    reasons = []
+    siren = strip_spaces(case.cooperative_siren or "")
+    if not siren:
+        reasons.append(
+            Reason("cooperative_siren", _("The SIREN of the new cooperative is missing."))
+        )
+    elif not (len(siren) == 9 and siren.isdigit() and luhn_valid(siren)):
+        reasons.append(
+            Reason("cooperative_siren", _("The SIREN of the new cooperative is invalid."))
+        )
+    reasons += _needs(
+        case,
+        {
+            "target_form": _("The legal form of the cooperative is missing."),
+            "registered_on": _("The registration date is missing."),
+        },
+    )
+    reasons += _not_future(
+        case, "registered_on", _("The registration date cannot be in the future."), ctx
+    )
+    return reasons
+
+
+def guard_put_on_hold(case, ctx) -> list[Reason]:
+    if not case.review_on:
+        return [Reason("review_on", _("A case on hold needs a review date."))]
+    if case.review_on <= ctx.today:
+        return [Reason("review_on", _("The review date must be in the future."))]
+    return []
+
+
+def guard_resume(case, ctx) -> list[Reason]:
+    if case.previous_stage not in ACTIVE_STAGES:
+        return [Reason(None, _("The stage the case left is unknown."))]
+    return []
+
+
+def guard_abandon(case, ctx) -> list[Reason]:
+    reasons = _needs(case, {"abandon_reason": _("The reason for abandoning is missing.")})
+    if case.abandon_reason == AbandonReason.OTHER and not (case.abandon_comment or "").strip():
+        reasons.append(
+            Reason("abandon_comment", _("Explain the reason in a comment when it is “other”."))
+        )
+    return reasons
+
+
+def guard_decline(case, ctx) -> list[Reason]:
+    return _needs(case, {"decline_reason": _("The reason for not retaining the lead is missing.")})
+
+
+def guard_reopen(case, ctx) -> list[Reason]:
+    return guard_resume(case, ctx)
+
+
+GUARDS: dict[str, list[Guard]] = {
+    "qualify": [guard_qualify],
+    "start_feasibility": [guard_start_feasibility],
+    "start_structuring": [guard_start_structuring],
+    "start_financing": [guard_start_financing],
+    "start_closing": [guard_start_closing],
+    "incorporate": [guard_incorporate],
+    "put_on_hold": [guard_put_on_hold],
+    "resume": [guard_resume],
+    "abandon": [guard_abandon],
+    "decline": [guard_decline],
+    "reopen": [guard_reopen],
+}

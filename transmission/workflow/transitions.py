@@ -1,0 +1,100 @@
+"""The case workflow's table: transitions, the inputs each takes by kind of case, constants."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from crm.workflow_engine import Input, Transition
+from transmission.choices import ACTIVE_STAGES, CaseKind, Stage
+
+TAKEOVERS = (CaseKind.TAKEOVER, CaseKind.TAKEOVER_DISTRESS)
+# Minimum membership when leaving structuring, for a creation (DOMAIN.md: SARL/SAS Scop: 2
+# associates; Scic: 3 categories of members).
+MIN_SCOP_FOUNDERS = 2
+MIN_SCIC_CATEGORIES = 3
+# French law: employees hear of a sale at least two months before it (under 250 employees).
+EMPLOYEES_NOTICE_MONTHS = 2
+# A takeover in difficulty is flagged this many days before the court's offer deadline.
+COURT_DEADLINE_ALERT_DAYS = 10
+
+# Who acts (permissions.permission_refusal): the people working on the case, or directors only.
+CASE_STAFF = ("assigned_officer", "director")
+DIRECTORS = ("director",)
+
+
+def _spec(name, label, sources, target, actors=CASE_STAFF) -> tuple[str, Transition]:
+    return name, Transition(name, label, tuple(sources), target, tuple(actors))
+
+
+TRANSITIONS: dict[str, Transition] = dict(
+    [
+        _spec("qualify", gettext_lazy("Qualify"), [Stage.LEAD], Stage.QUALIFICATION),
+        _spec(
+            "start_feasibility",
+            gettext_lazy("Start the diagnostic"),
+            [Stage.QUALIFICATION],
+            Stage.FEASIBILITY,
+        ),
+        # From qualification only for a takeover in difficulty (guard): courts give weeks.
+        _spec(
+            "start_structuring",
+            gettext_lazy("Start structuring"),
+            [Stage.FEASIBILITY, Stage.QUALIFICATION],
+            Stage.STRUCTURING,
+        ),
+        _spec(
+            "start_financing",
+            gettext_lazy("Start the financing round"),
+            [Stage.STRUCTURING],
+            Stage.FINANCING,
+        ),
+        _spec("start_closing", gettext_lazy("Go to signing"), [Stage.FINANCING], Stage.CLOSING),
+        _spec(
+            "incorporate",
+            gettext_lazy("Record the registration"),
+            [Stage.CLOSING],
+            Stage.INCORPORATED,
+        ),
+        _spec("put_on_hold", gettext_lazy("Put on hold"), ACTIVE_STAGES, Stage.ON_HOLD),
+        # Target None: back to the active stage the case left (``Case.previous_stage``).
+        _spec("resume", gettext_lazy("Resume"), [Stage.ON_HOLD], None),
+        _spec("abandon", gettext_lazy("Abandon"), [*ACTIVE_STAGES, Stage.ON_HOLD], Stage.ABANDONED),
+        _spec(
+            "decline", gettext_lazy("Decline"), [Stage.LEAD, Stage.QUALIFICATION], Stage.DECLINED
+        ),
+        _spec("reopen", gettext_lazy("Reopen"), [Stage.ABANDONED], None, DIRECTORS),
+    ]
+)
+TRANSITION_NAMES = list(TRANSITIONS)
+
+# Case fields each transition may set (its form / API payload), by kind where it matters:
+# a field another kind's form would collect is refused like an unknown one.
+INPUTS: dict[str, list[Input]] = {
+    "qualify": [],
+    "start_feasibility": [Input("jobs_at_stake")],
+    "start_structuring": [
+        Input("valuation", (CaseKind.TAKEOVER,)),
+        Input("owner_agreement_on", (CaseKind.TAKEOVER,)),
+        Input("court_offer_deadline", (CaseKind.TAKEOVER_DISTRESS,)),
+    ],
+    "start_financing": [
+        Input("target_form"),
+        Input("founding_members", (CaseKind.CREATION,)),
+        Input("member_categories", (CaseKind.CREATION,)),
+    ],
+    "start_closing": [Input("employees_informed_on", (CaseKind.TAKEOVER,))],
+    "incorporate": [
+        Input("cooperative_siren"),
+        Input("target_form"),
+        Input("registered_on"),
+        Input("jobs_at_incorporation"),
+    ],
+    "put_on_hold": [Input("review_on")],
+    "resume": [],
+    "abandon": [Input("abandon_reason"), Input("abandon_comment")],
+    "decline": [Input("decline_reason")],
+    "reopen": [],
+}
+# Inputs that are not case fields: kept in the history row's data.
+OVERRIDE_REASON = "override_reason"
+EXTRA_INPUTS = {"start_closing": [OVERRIDE_REASON]}
