@@ -9,6 +9,7 @@ Theil identity holds to rounding.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -59,12 +60,12 @@ def hoover_index(resources: Sequence[float], bases: Sequence[float]) -> float:
     total_a, total_e = math.fsum(a), math.fsum(e)
     if total_a == 0:
         return 0.0
-    return 0.5 * math.fsum(abs(a_i / total_a - e_i / total_e) for a_i, e_i in zip(a, e, strict=True))
+    return 0.5 * math.fsum(
+        abs(a_i / total_a - e_i / total_e) for a_i, e_i in zip(a, e, strict=True)
+    )
 
 
-def lorenz_curve(
-    resources: Sequence[float], bases: Sequence[float]
-) -> list[tuple[float, float]]:
+def lorenz_curve(resources: Sequence[float], bases: Sequence[float]) -> list[tuple[float, float]]:
     """Points (cumulative share of the base, cumulative share of the resource), from (0, 0)
     to (1, 1), units sorted by increasing intensity A_i / E_i."""
     a, e = _check(resources, bases)
@@ -87,9 +88,7 @@ def gini_index(resources: Sequence[float], bases: Sequence[float]) -> float:
     points = lorenz_curve(resources, bases)
     if math.fsum(float(value) for value in resources) == 0:
         return 0.0
-    area = math.fsum(
-        (x1 - x0) * (y1 + y0) for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False)
-    )
+    area = math.fsum((x1 - x0) * (y1 + y0) for (x0, y0), (x1, y1) in itertools.pairwise(points))
     return 1.0 - area
 
 

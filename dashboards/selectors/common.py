@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import FloatField, Func, Q, QuerySet, Value
 from django.db.models import DateTimeField as DateTimeOutput
+from django.db.models import FloatField, Func, Q, QuerySet, Value
 from django.utils import timezone
 
 from crm.scoping import territory_filter

@@ -127,7 +127,8 @@ class EquityResult:
 def _with_indices(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["per_100k"] = [
-        indices.per_inhabitants(a, e) for a, e in zip(frame["value"], frame["population"], strict=True)
+        indices.per_inhabitants(a, e)
+        for a, e in zip(frame["value"], frame["population"], strict=True)
     ]
     frame["index"] = indices.intensity_indices(frame["value"], frame["population"])
     frame["under_served"] = indices.under_served(frame["index"])
@@ -137,9 +138,10 @@ def _with_indices(frame: pd.DataFrame) -> pd.DataFrame:
 def _level(departements: pd.DataFrame, level: str) -> pd.DataFrame:
     if level == "departement":
         return departements[["code", "name", "value", "cases", "population"]]
-    code, name = {"region": ("region_code", "region_name"), "regional_union": ("ur_code", "ur_name")}[
-        level
-    ]
+    code, name = {
+        "region": ("region_code", "region_name"),
+        "regional_union": ("ur_code", "ur_name"),
+    }[level]
     grouped = (
         departements.groupby([code, name], as_index=False)[["value", "cases", "population"]]
         .sum()

@@ -84,7 +84,9 @@ def leverage_by_ur_year(query: DashboardQuery) -> pd.DataFrame:
     rows = (
         _lines(query)
         .filter(RESOURCE)
-        .values(regional_union=F("plan__case__regional_union__name"), year=ExtractYear("decision_on"))
+        .values(
+            regional_union=F("plan__case__regional_union__name"), year=ExtractYear("decision_on")
+        )
         .annotate(
             committed=_sum("amount_committed"),
             movement_committed=_sum("amount_committed", Q(is_movement_tool=True)),

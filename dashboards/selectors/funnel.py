@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from dashboards.selectors.common import DashboardQuery
 from transmission.choices import ACTIVE_STAGES, Stage
-from transmission.models import Case, StageChange
+from transmission.models import StageChange
 
 FUNNEL_STAGES = [*ACTIVE_STAGES, Stage.INCORPORATED]
 GROUPS = {"kind": "kind", "regional_union": "regional_union__name"}
@@ -31,15 +31,10 @@ def reached(stage: str) -> Q:
 def stages_now(query: DashboardQuery) -> pd.DataFrame:
     """Cases opened before the end of the period, by current stage (one query)."""
     rows = (
-        query.cases()
-        .filter(created_at__lt=query.until)
-        .values("stage")
-        .annotate(cases=Count("pk"))
+        query.cases().filter(created_at__lt=query.until).values("stage").annotate(cases=Count("pk"))
     )
     counts = {row["stage"]: row["cases"] for row in rows}
-    return pd.DataFrame(
-        [{"stage": stage, "cases": counts.get(stage, 0)} for stage in Stage.values]
-    )
+    return pd.DataFrame([{"stage": stage, "cases": counts.get(stage, 0)} for stage in Stage.values])
 
 
 def cohort_conversion(query: DashboardQuery, by: str | None = None) -> pd.DataFrame:

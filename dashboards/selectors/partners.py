@@ -20,11 +20,7 @@ from transmission.models import StageChange
 
 
 def _leads(query: DashboardQuery):
-    return (
-        query.cases()
-        .filter(source_partner__isnull=False)
-        .filter(query.in_period("created_at"))
-    )
+    return query.cases().filter(source_partner__isnull=False).filter(query.in_period("created_at"))
 
 
 def partner_leads(query: DashboardQuery) -> pd.DataFrame:
@@ -46,7 +42,9 @@ def partner_leads(query: DashboardQuery) -> pd.DataFrame:
     frame["conversion"] = frame["incorporated"] / frame["leads"]
     delays = summarise(first_contact_life_table(query), ["group"])
     frame = frame.merge(
-        delays[["group", "median"]].rename(columns={"group": "partner_id", "median": "median_days"}),
+        delays[["group", "median"]].rename(
+            columns={"group": "partner_id", "median": "median_days"}
+        ),
         how="left",
         on="partner_id",
     )
@@ -62,9 +60,7 @@ def first_contact_life_table(query: DashboardQuery) -> pd.DataFrame:
         .exclude(Q(contacted_at__isnull=True) & Q(stage__in=[Stage.DECLINED, Stage.ABANDONED]))
         .annotate(
             event_=ExpressionWrapper(Q(contacted_at__isnull=False), output_field=BooleanField()),
-            days_=Floor(
-                DaysBetween(Coalesce(F("contacted_at"), query.now_value), F("created_at"))
-            ),
+            days_=Floor(DaysBetween(Coalesce(F("contacted_at"), query.now_value), F("created_at"))),
         )
     )
     rows = (

@@ -20,9 +20,7 @@ from transmission.choices import Stage
 
 def _measures(query: DashboardQuery, condition: Q, suffix: str = "") -> dict:
     opened = condition & query.in_period("created_at")
-    registered = (
-        condition & Q(stage=Stage.INCORPORATED) & query.in_period_dates("registered_on")
-    )
+    registered = condition & Q(stage=Stage.INCORPORATED) & query.in_period_dates("registered_on")
     return {
         f"cases{suffix}": Count("pk", filter=opened),
         f"incorporations{suffix}": Count("pk", filter=registered),
@@ -40,7 +38,9 @@ def by_filiere(query: DashboardQuery, by_ur: bool = False) -> pd.DataFrame:
     filieres = _filieres()
     aggregates = {}
     for pk, _name in filieres:
-        aggregates.update(_measures(query, Q(in_filiere(pk, organisation_path="organisation")), f"_{pk}"))
+        aggregates.update(
+            _measures(query, Q(in_filiere(pk, organisation_path="organisation")), f"_{pk}")
+        )
     cases = query.cases()
     if by_ur:
         rows = list(
