@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import DateTimeField as DateTimeOutput
 from django.db.models import FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from crm.scoping import territory_filter
@@ -47,6 +48,12 @@ class DaysBetween(Func):
             arg_joiner=" - ",
             **extra,
         )
+
+
+def whole_days(end, start) -> Floor:
+    """Whole days elapsed from ``start`` to ``end`` (a microsecond of slack absorbs the
+    rounding of julian-day arithmetic, so that exactly ten days give 10, not 9)."""
+    return Floor(DaysBetween(end, start) + Value(1e-6))
 
 
 @dataclass(frozen=True)

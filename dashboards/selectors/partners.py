@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Floor
+from django.db.models.functions import Coalesce
 
-from dashboards.selectors.common import DashboardQuery, DaysBetween
+from dashboards.selectors.common import DashboardQuery, whole_days
 from dashboards.selectors.velocity import summarise
 from transmission.choices import Stage
 from transmission.models import StageChange
@@ -60,7 +60,7 @@ def first_contact_life_table(query: DashboardQuery) -> pd.DataFrame:
         .exclude(Q(contacted_at__isnull=True) & Q(stage__in=[Stage.DECLINED, Stage.ABANDONED]))
         .annotate(
             event_=ExpressionWrapper(Q(contacted_at__isnull=False), output_field=BooleanField()),
-            days_=Floor(DaysBetween(Coalesce(F("contacted_at"), query.now_value), F("created_at"))),
+            days_=whole_days(Coalesce(F("contacted_at"), query.now_value), F("created_at")),
         )
     )
     rows = (

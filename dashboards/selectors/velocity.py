@@ -27,10 +27,10 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Floor
+from django.db.models.functions import Coalesce
 
 from dashboards import survival
-from dashboards.selectors.common import DashboardQuery, DaysBetween
+from dashboards.selectors.common import DashboardQuery, whole_days
 from transmission.choices import ACTIVE_STAGES, Stage
 from transmission.models import StageChange
 
@@ -59,7 +59,7 @@ def stage_life_table(query: DashboardQuery, by: str | None = None) -> pd.DataFra
                 output_field=BooleanField(),
             ),
         )
-        .annotate(days=Floor(DaysBetween(F("ended"), F("at"))))
+        .annotate(days=whole_days(F("ended"), F("at")))
     )
     keys = {"stage": F("target_stage"), "days_": F("days"), "event_": F("event")}
     if by:
@@ -85,9 +85,7 @@ def lead_to_incorporation_life_table(query: DashboardQuery, by: str | None = Non
                 Q(incorporated_at__isnull=False) & Q(stage=Stage.INCORPORATED),
                 output_field=BooleanField(),
             ),
-            days_=Floor(
-                DaysBetween(Coalesce(F("incorporated_at"), query.now_value), F("created_at"))
-            ),
+            days_=whole_days(Coalesce(F("incorporated_at"), query.now_value), F("created_at")),
         )
     )
     keys = {"days": F("days_"), "event": F("event_")}
