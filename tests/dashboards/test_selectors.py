@@ -189,15 +189,10 @@ def test_outcomes_per_month(cohort):
 
 
 def _recompute_leverage(lines):
-    committed = sum(
-        (l.amount_committed or 0) for l in lines if l.family != "guarantee" and l.amount_committed
-    )
-    movement = sum(
-        (l.amount_committed or 0)
-        for l in lines
-        if l.family != "guarantee" and l.is_movement_tool and l.amount_committed
-    )
-    return committed, movement, committed / movement
+    resources = [line for line in lines if line.family != "guarantee" and line.amount_committed]
+    committed = sum(line.amount_committed for line in resources)
+    movement = sum(line.amount_committed for line in resources if line.is_movement_tool)
+    return committed, committed / movement
 
 
 def test_financing_totals_and_leverage_by_hand_and_from_raw_rows():
@@ -231,7 +226,7 @@ def test_financing_totals_and_leverage_by_hand_and_from_raw_rows():
         ("Auvergne-Rhône-Alpes", other.regional_union_id),
     ):
         raw = list(FinancingLine.objects.filter(plan__case__regional_union_id=ur))
-        committed, movement, leverage = _recompute_leverage(raw)
+        committed, leverage = _recompute_leverage(raw)
         assert by_ur.loc[name, "committed"] == committed
         assert by_ur.loc[name, "leverage"] == pytest.approx(leverage)
 
