@@ -15,10 +15,13 @@ def favicon(request):
 
 def landing(request):
     """Where "/" (and the login) leads: board members to the dashboards, everyone else to the
-    admin until the back office takes the officers' landing."""
+    admin until the back office takes the officers' landing. Anonymous visitors sign in
+    first, with no ``next``, so that the login comes back here."""
     from crm.roles import Role
     from crm.scoping import user_role
 
+    if not request.user.is_authenticated:
+        return redirect("login")
     if user_role(request.user) == Role.BOARD_MEMBER:
         return redirect("dashboards:home")
     return redirect("admin:index")
