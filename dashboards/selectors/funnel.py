@@ -75,4 +75,11 @@ def abandonment_reasons(query: DashboardQuery) -> pd.DataFrame:
         .annotate(cases=Count("pk"))
         .order_by("previous_stage", "abandon_reason")
     )
-    return pd.DataFrame(list(rows), columns=["previous_stage", "abandon_reason", "cases"])
+    frame = pd.DataFrame(list(rows), columns=["previous_stage", "abandon_reason", "cases"])
+    order = {stage: index for index, stage in enumerate(Stage.values)}
+    frame["order"] = frame["previous_stage"].map(order)
+    return (
+        frame.sort_values(["order", "abandon_reason"], kind="stable")
+        .drop(columns="order")
+        .reset_index(drop=True)
+    )
