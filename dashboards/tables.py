@@ -153,18 +153,52 @@ def format_value(value, kind: str) -> str:
     return number_format(float(value), 1, force_grouping=True)
 
 
+CSV_UNITS = {"money": " (€)", "share": " (%)", "days": " (j)"}
+
+
+def csv_value(value, kind: str) -> str:
+    """A spreadsheet-friendly cell: plain numbers with a decimal comma, no grouping, no unit
+    (the unit is in the header)."""
+    if _missing(value):
+        return ""
+    if kind in ("text", "bool"):
+        return format_value(value, kind)
+    value = _plain(value)
+    if kind in ("count", "integer", "days"):
+        text = str(int(value))
+    elif kind == "money":
+        text = f"{Decimal(str(value)):.2f}"
+    elif kind == "share":
+        text = f"{100 * float(value):.1f}"
+    elif kind == "index":
+        text = f"{float(value):.0f}"
+    elif kind == "decimal":
+        text = f"{float(value):.6f}"
+    else:
+        text = f"{float(value):.2f}"
+    return text.replace(".", ",")
+
+
 def to_csv(tables: list[tuple[str, Table]], perimeter_label: str) -> str:
-    """One CSV (semicolon-separated, as French spreadsheets expect) for the tables of a
-    chart, one per perimeter, with the perimeter as first column."""
+    """One CSV (semicolon-separated with decimal commas, as French spreadsheets expect) for
+    the tables of a chart, one per perimeter, with the perimeter as first column. Hidden
+    cells read "< 5", as on the page."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    header_written = False
-    for label, table in tables:
-        if not header_written:
-            writer.writerow([perimeter_label, *table.headers()])
-            header_written = True
-        for row in table.rows():
+    for number, (label, table) in enumerate(tables):
+        if number == 0:
+            headers = [f"{c.label}{CSV_UNITS.get(c.kind, '')}" for c in table.columns]
+            writer.writerow([perimeter_label, *headers])
+        for index, row in table.frame.iterrows():
             writer.writerow(
-                [label, *[cell.replace("\u00a0", " ").replace("\u202f", " ") for cell in row]]
+                [
+                    label,
+                    *[
+                        SUPPRESSED
+                        if table.is_hidden(index, column.key)
+                        else csv_value(row[column.key], column.kind)
+                        for column in table.columns
+                    ],
+                ]
             )
     return "\ufeff" + out.getvalue()

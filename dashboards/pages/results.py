@@ -73,6 +73,12 @@ OUTCOMES = PageSpec(
             _draw_incorporations("jobs"),
         ),
         PanelSpec(
+            "immatriculations-mois-ur",
+            _("Cooperatives registered per month, by regional union"),
+            _incorporations("month", "regional_union"),
+            _draw_incorporations("incorporations"),
+        ),
+        PanelSpec(
             "annee-type",
             _("Registrations and jobs per year, by kind"),
             _incorporations("year", "kind"),

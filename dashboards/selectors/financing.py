@@ -14,15 +14,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
 
 from dashboards.selectors.common import DashboardQuery
 from financement.choices import COMMITTED_STATUSES, DECIDED_STATUSES, InstrumentFamily, LineStatus
 from financement.models import FinancingLine
-from financement.selectors import RESOURCE, FinancingFigures, _sum
+from financement.selectors import RESOURCE, FinancingFigures
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _sum(field: str, condition: Q | None = None) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=_MONEY)
 
 
 def _lines(query: DashboardQuery):

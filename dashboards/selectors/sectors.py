@@ -1,6 +1,6 @@
 """Sectors (filières): cases opened, cooperatives registered and their jobs, by filière.
 
-A case is in a filière through its organisation's NAF code (``filieres.selectors``); a case
+A case is in a filière through its organisation's NAF code (``FiliereNafCode``); a case
 in two filières counts in both, so the rows do not add up to the total. A case is in a
 *priority* filière when that filière is a priority, on the last day of the period, of the
 case's regional union or of the région of its organisation (``in_priority_filiere``).
@@ -13,8 +13,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from dashboards.selectors.common import DashboardQuery
-from filieres.models import Filiere
-from filieres.selectors import in_filiere, in_priority_filiere
+from filieres.models import Filiere, FiliereNafCode
+from filieres.selectors import in_priority_filiere
 from transmission.choices import Stage
 
 
@@ -28,41 +28,49 @@ def _measures(query: DashboardQuery, condition: Q, suffix: str = "") -> dict:
     }
 
 
-def _filieres() -> list[tuple[int, str]]:
-    return list(Filiere.objects.order_by("name").values_list("pk", "name"))
-
-
 def by_filiere(query: DashboardQuery, by_ur: bool = False) -> pd.DataFrame:
-    """Rows ([regional union], filière, cases, incorporations, jobs): two queries (the
-    filières, then one conditional aggregate per filière over the cases)."""
-    filieres = _filieres()
-    aggregates = {}
-    for pk, _name in filieres:
-        aggregates.update(
-            _measures(query, Q(in_filiere(pk, organisation_path="organisation")), f"_{pk}")
-        )
-    cases = query.cases()
+    """Rows ([regional union], filière, cases, incorporations, jobs): three queries.
+
+    The cases are counted per NAF code (and UR) in the database; the materialised
+    ``FiliereNafCode`` table then says which filières each code belongs to, and pandas sums
+    the codes of each filière (a case has one code, so it counts once per filière)."""
+    keys = {"naf_version": F("organisation__naf_version"), "naf_code": F("organisation__naf_code")}
     if by_ur:
-        rows = list(
-            cases.values(ur_name=F("regional_union__name"))
-            .annotate(**aggregates)
-            .order_by("ur_name")
-        )
+        keys["ur_name"] = F("regional_union__name")
+    rows = (
+        query.cases()
+        .exclude(organisation__naf_code="")
+        .values(**keys)
+        .annotate(**_measures(query, Q()))
+        .order_by()
+    )
+    codes = pd.DataFrame(list(rows), columns=[*keys, "cases", "incorporations", "jobs"])
+    codes = codes.rename(columns={"ur_name": "regional_union"})
+    mapping = pd.DataFrame(
+        list(FiliereNafCode.objects.values("filiere_id", "naf_version", "naf_code")),
+        columns=["filiere_id", "naf_version", "naf_code"],
+    )
+    filieres = pd.DataFrame(
+        list(Filiere.objects.order_by("name").values("pk", "name")), columns=["pk", "name"]
+    )
+    merged = codes.merge(mapping, on=["naf_version", "naf_code"], how="inner")
+    group = ["regional_union", "filiere_id"] if by_ur else ["filiere_id"]
+    sums = merged.groupby(group, as_index=False)[["cases", "incorporations", "jobs"]].sum()
+    # Every filière (and every UR with cases) appears, with zeros where nothing matched.
+    grid = filieres.rename(columns={"pk": "filiere_id", "name": "filiere"})
+    if by_ur:
+        unions = pd.DataFrame({"regional_union": sorted(codes["regional_union"].unique())})
+        grid = unions.merge(grid, how="cross")
     else:
-        rows = [{"ur_name": "", **cases.aggregate(**aggregates)}] if aggregates else []
-    records = [
-        {
-            "regional_union": row["ur_name"],
-            "filiere": name,
-            "cases": row[f"cases_{pk}"],
-            "incorporations": row[f"incorporations_{pk}"],
-            "jobs": row[f"jobs_{pk}"],
-        }
-        for row in rows
-        for pk, name in filieres
-    ]
-    return pd.DataFrame(
-        records, columns=["regional_union", "filiere", "cases", "incorporations", "jobs"]
+        grid["regional_union"] = ""
+    frame = grid.merge(sums, on=group, how="left").fillna(
+        {"cases": 0, "incorporations": 0, "jobs": 0}
+    )
+    frame[["cases", "incorporations", "jobs"]] = frame[["cases", "incorporations", "jobs"]].astype(
+        int
+    )
+    return frame[["regional_union", "filiere", "cases", "incorporations", "jobs"]].reset_index(
+        drop=True
     )
 
 

@@ -301,14 +301,50 @@ def test_partners_leads_and_first_contact():
     assert row["median_days"] == 5
 
 
-def test_sectors_by_filiere_and_priorities():
-    case_with_history([(10, S.INCORPORATED)], created_days_ago=20, jobs_at_incorporation=4)
-    frame = sectors.by_filiere(period())
-    numerique = frame[frame["cases"] > 0]
-    assert not numerique.empty  # 62.01Z is in at least one filière
-    assert numerique["jobs"].max() == 4
-    split = sectors.priority_against_others(period())
-    assert split["cases"].sum() == 1
+def test_sectors_against_the_filieres_rules():
+    from filieres import services as filiere_services
+    from filieres.models import Filiere
+    from filieres.selectors import in_filiere, in_priority_filiere
+    from tests.factories import OrganisationFactory
+
+    # 43.22B is in two filières (construction, renewable energy); 62.01Z in the digital one.
+    for naf, ur, postal_code in [
+        ("43.22B", "ouest", "35000"),
+        ("43.22B", "ara", "69001"),
+        ("62.01Z", "ouest", "35000"),
+        ("10.71C", "ouest", "29000"),
+    ]:
+        case_with_history(
+            [(10, S.INCORPORATED)],
+            created_days_ago=20,
+            ur=ur,
+            organisation=OrganisationFactory(naf_code=naf, postal_code=postal_code),
+            jobs_at_incorporation=3,
+        )
+    construction = Filiere.objects.get(slug="construction-renovation-energetique")
+    filiere_services.priority_designate(
+        filiere=construction,
+        regional_union=regional_union("ouest"),
+        start=TODAY - datetime.timedelta(days=400),
+        end=None,
+        rationale="test",
+    )
+    frame = sectors.by_filiere(period()).set_index("filiere")
+    for filiere in Filiere.objects.all():
+        expected = Case.objects.filter(in_filiere(filiere, organisation_path="organisation"))
+        assert frame.loc[filiere.name, "cases"] == expected.count()
+        assert frame.loc[filiere.name, "jobs"] == 3 * expected.count()
+    assert frame.loc[construction.name, "cases"] == 2
+    by_ur = sectors.by_filiere(period(), by_ur=True).set_index(["regional_union", "filiere"])
+    assert by_ur.loc[("Ouest", construction.name), "cases"] == 1
+    assert by_ur.loc[("Auvergne-Rhône-Alpes", construction.name), "cases"] == 1
+
+    split = sectors.priority_against_others(period()).set_index(["regional_union", "priority"])
+    priority = Case.objects.filter(in_priority_filiere(TODAY))
+    assert split.xs(True, level="priority")["cases"].sum() == priority.count() == 1
+    assert split.loc[("Ouest", True), "cases"] == 1
+    assert split.loc[("Ouest", False), "cases"] == 2
+    assert split.loc[("Auvergne-Rhône-Alpes", True), "cases"] == 0
 
 
 def test_equity_indices_match_the_pure_functions():

@@ -131,10 +131,11 @@ def test_five_cases_and_more_are_shown(client):
     signed_in(client, Role.BOARD_MEMBER)
     rows = csv_rows(client.get(reverse("dashboards:csv", args=["entonnoir", "cohorte"])))
     by_stage = {row[1]: row for row in rows[1:]}
-    assert by_stage["Signalement"][2:] == ["6", "6", "100,0 %"]
-    assert by_stage["Premiers contacts"][2:] == ["6", "6", "100,0 %"]
+    assert rows[0][-1] == "Part (%)"
+    assert by_stage["Signalement"][2:] == ["6", "6", "100,0"]
+    assert by_stage["Premiers contacts"][2:] == ["6", "6", "100,0"]
     # Zero reveals no project: it stays.
-    assert by_stage["Signature"][2:] == ["6", "0", "0,0 %"]
+    assert by_stage["Signature"][2:] == ["6", "0", "0,0"]
 
 
 def test_directors_see_their_ur_in_full_next_to_the_nation(client):
