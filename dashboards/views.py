@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -69,11 +72,51 @@ def _query(form, equity_form, perimeter):
     return query
 
 
-def _tables(page, panel, form, equity_form, options, perimeters):
-    """One table per perimeter, small cells hidden where the perimeter asks for it."""
+def cache_seconds() -> int:
+    """How long computed tables are kept (``RELEVE_DASHBOARDS_CACHE_SECONDS``, 10 minutes by
+    default; 0 turns the cache off). Pages show when their figures were computed."""
+    return getattr(settings, "RELEVE_DASHBOARDS_CACHE_SECONDS", 600)
+
+
+def _computed(page, panel, query, options):
+    """The panel's table and when it was computed, from the cache when fresh enough."""
+    seconds = cache_seconds()
+    if not seconds:
+        return panel.build(query, options), timezone.now()
+    key = (
+        "dashboards:"
+        + hashlib.sha256(
+            repr(
+                (
+                    page.slug,
+                    panel.slug,
+                    query.start,
+                    query.end,
+                    query.kind,
+                    query.filiere_id,
+                    query.regional_union_id,
+                    options.resource,
+                    options.level,
+                    translation.get_language(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    hit = cache.get(key)
+    if hit is None:
+        hit = (panel.build(query, options), timezone.now())
+        cache.set(key, hit, seconds)
+    return hit
+
+
+def _tables(page, panel, form, equity_form, options, perimeters, computed_at=None):
+    """One table per perimeter, small cells hidden where the perimeter asks for it.
+    ``computed_at`` (a list) collects when each table was computed."""
     tables = []
     for perimeter in perimeters:
-        table = panel.build(_query(form, equity_form, perimeter), options)
+        table, at = _computed(page, panel, _query(form, equity_form, perimeter), options)
+        if computed_at is not None:
+            computed_at.append(at)
         tables.append((perimeter, table.suppress() if perimeter.suppress else table))
     return tables
 
@@ -111,14 +154,15 @@ def _headlines(page, built: dict, perimeters) -> list[dict]:
     return rows
 
 
-def _common_context(request, form, perimeters):
+def _common_context(request, form, perimeters, computed_at=()):
     now = timezone.localtime()
+    oldest = timezone.localtime(min(computed_at)) if computed_at else now
     return {
         "pages": PAGES.values(),
         "form": form,
         "perimeters": perimeters,
         "suppressed": any(p.suppress for p in perimeters),
-        "computed_at": date_format(now, "d/m/Y H:i"),
+        "computed_at": date_format(oldest, "d/m/Y H:i"),
         "today": date_format(now, "d/m/Y"),
         "query_string": request.GET.urlencode(),
         "topojson_url": static("dashboards/geo/"),
@@ -140,12 +184,12 @@ def page(request, slug):
         return render(request, "dashboards/page.html", context, status=400)
     perimeters = request.viewer.perimeters(form.chosen_union())
     options = _options(equity_form)
-    panels, built = [], {}
+    panels, built, computed_at = [], {}, []
     for panel in spec.panels:
-        tables = _tables(spec, panel, form, equity_form, options, perimeters)
+        tables = _tables(spec, panel, form, equity_form, options, perimeters, computed_at)
         built[panel.slug] = tables
         panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})
-    context.update(_common_context(request, form, perimeters))
+    context.update(_common_context(request, form, perimeters, computed_at))
     context.update(panels=panels, headlines=_headlines(spec, built, perimeters))
     return render(request, "dashboards/page.html", context)
 
@@ -180,20 +224,20 @@ def report(request):
         return render(request, "dashboards/report.html", context, status=400)
     perimeters = request.viewer.perimeters(form.chosen_union())
     options = _options(None, report=True)
-    sections = []
+    sections, computed_at = [], []
     for spec in PAGES.values():
         wanted = {p.slug for p in spec.panels if p.in_report} | {h[1] for h in spec.headlines}
         built, panels = {}, []
         for panel in spec.panels:
             if panel.slug not in wanted:
                 continue
-            tables = _tables(spec, panel, form, None, options, perimeters)
+            tables = _tables(spec, panel, form, None, options, perimeters, computed_at)
             built[panel.slug] = tables
             if panel.in_report:
                 panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})
         sections.append(
             {"page": spec, "panels": panels, "headlines": _headlines(spec, built, perimeters)}
         )
-    context.update(_common_context(request, form, perimeters))
+    context.update(_common_context(request, form, perimeters, computed_at))
     context["sections"] = sections
     return render(request, "dashboards/report.html", context)

@@ -287,3 +287,25 @@ def test_seeded_demo_shows_no_personal_data_and_small_charts(client):
     leaks = sorted(value for value in forbidden if value in everything)
     assert leaks == []
     assert "&lt; 5" in everything  # the demo has small cells, and they are hidden
+
+
+def test_heavy_figures_are_cached_with_their_date_shown(client, settings):
+    settings.RELEVE_DASHBOARDS_CACHE_SECONDS = 600
+    small_cohort(6)
+    signed_in(client, Role.BOARD_MEMBER)
+    url = reverse("dashboards:page", args=["vitesse"])
+    first = _queries(client, url)
+    small_cohort(6)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    # Only the session, the user, its profile and the filters' choices: the tables come
+    # from the cache.
+    assert len(context.captured_queries) < first
+    assert len(context.captured_queries) <= 5
+    body = response.content.decode()
+    assert re.search(r"Chiffres calculés le \d\d/\d\d/\d{4} \d\d:\d\d\.", body)
+    rows = csv_rows(client.get(reverse("dashboards:csv", args=["entonnoir", "cohorte"])))
+    assert rows[1][2] == "12"  # not cached yet: computed now
+    small_cohort(1)
+    rows = csv_rows(client.get(reverse("dashboards:csv", args=["entonnoir", "cohorte"])))
+    assert rows[1][2] == "12"  # cached: the date on the page says how old the figures are

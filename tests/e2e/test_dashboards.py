@@ -4,6 +4,7 @@ map's 101 départements, the board report printed to PDF and one CSV downloaded.
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from crm.roles import Role
@@ -36,6 +37,7 @@ def assert_every_chart_drawn(page):
 
 
 def test_board_member_reads_every_dashboard_prints_the_report_and_downloads_a_csv(page):
+    cache.clear()
     call_command("seed_demo", "--seed=5", "--cooperatives=30", "--cases=300", stdout=io.StringIO())
     sign_in_as_board_member(page)
     assert page.locator("h1").inner_text() == "Entonnoir"
