@@ -116,9 +116,12 @@ def _missing(value) -> bool:
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return float(value)
+        value = float(value)
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float):
+        # Charts need no more: it keeps their JSON small.
+        return round(value, 6)
     return value
 
 

@@ -34,6 +34,7 @@ from dashboards.selectors.common import DashboardQuery, whole_days
 from transmission.choices import ACTIVE_STAGES, Stage
 from transmission.models import StageChange
 
+CURVE_POINTS = 300
 GROUPS = {"kind": "case__kind", "regional_union": "case__regional_union__name"}
 CASE_GROUPS = {"kind": "kind", "regional_union": "regional_union__name"}
 
@@ -145,4 +146,10 @@ def lead_to_incorporation_curve(query: DashboardQuery) -> pd.DataFrame:
     curve = survival.kaplan_meier(
         zip(table["days"].clip(lower=0), table["event"].astype(bool), table["spells"], strict=True)
     )
-    return pd.DataFrame(curve, columns=["days", "not_registered"])
+    frame = pd.DataFrame(curve, columns=["days", "not_registered"])
+    if len(frame) > CURVE_POINTS:
+        # Display thinning: the last value of each bucket of days, so that the chart stays
+        # small whatever the number of cases (the step curve keeps its shape).
+        width = int(frame["days"].max() // CURVE_POINTS) + 1
+        frame = frame.groupby(frame["days"] // width, as_index=False).last()
+    return frame.reset_index(drop=True)
