@@ -113,7 +113,8 @@ def lines(
     shape: str = "linear",
 ) -> dict:
     figure = go.Figure()
-    xs_all = table.values(x)
+    # A text column (a year) is a category on the axis, not a number to interpolate.
+    xs_all = table.texts(x) if table.column(x).kind == "text" else table.values(x)
     values = table.values(y)
     texts = table.texts(y)
     groups = table.texts(group) if group else [""] * len(xs_all)

@@ -309,3 +309,49 @@ def test_heavy_figures_are_cached_with_their_date_shown(client, settings):
     small_cohort(1)
     rows = csv_rows(client.get(reverse("dashboards:csv", args=["entonnoir", "cohorte"])))
     assert rows[1][2] == "12"  # cached: the date on the page says how old the figures are
+
+
+def test_administrators_and_national_financial_officers_see_every_count(client):
+    small_cohort(3)
+    for role in (Role.ADMINISTRATOR, Role.FINANCIAL_OFFICER):
+        signed_in(client, role)
+        rows = csv_rows(client.get(reverse("dashboards:csv", args=["entonnoir", "cohorte"])))
+        assert rows[1][:3] == ["National", "Signalement", "3"]
+
+
+def test_the_report_is_dated_and_states_its_filters(client):
+    small_cohort(6)
+    signed_in(client, Role.BOARD_MEMBER)
+    response = client.get(
+        reverse("dashboards:report"),
+        {"start": "2025-01-01", "end": "2026-06-30", "kind": "creation"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Rapport au conseil d'administration</h1>" in body
+    assert re.search(r"Daté du \d\d/\d\d/\d{4}", body)
+    assert "du 01/01/2025 au 30/06/2026" in body
+    assert "création ex nihilo" in body
+    for spec in PAGES.values():
+        assert f"{spec.title}</h2>" in body
+    assert "dashboards/dashboards.css" in body  # carries the A4 print stylesheet
+    assert len(FIGURE.findall(body)) >= 14
+
+
+def test_equity_window_widens_the_period(client):
+    import datetime
+
+    from django.utils import timezone
+
+    case_with_history([], created_days_ago=2 * 365)
+    signed_in(client, Role.ADMINISTRATOR)
+    today = timezone.localdate()
+    last_year = {
+        "start": (today - datetime.timedelta(days=300)).isoformat(),
+        "end": today.isoformat(),
+    }
+    url = reverse("dashboards:csv", args=["equite", "carte"])
+    row = next(r for r in csv_rows(client.get(url, last_year)) if r[1] == "35")
+    assert row[3] == "0"
+    row = next(r for r in csv_rows(client.get(url, {**last_year, "window": "3"})) if r[1] == "35")
+    assert row[3] == "1"
