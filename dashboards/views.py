@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import replace
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dashboards.access import viewer_for
+from dashboards.cache import computed_table
 from dashboards.forms import DashboardFilterForm, EquityForm
 from dashboards.pages import PAGES, Options, PageSpec
 from dashboards.pages.money import window_start
@@ -66,47 +65,8 @@ def _query(form, equity_form, perimeter):
     query = form.query(perimeter.regional_union_id)
     window = equity_form.cleaned_data.get("window") if equity_form is not None else 0
     if window:
-        from dataclasses import replace
-
         query = replace(query, start=window_start(query.end, window))
     return query
-
-
-def cache_seconds() -> int:
-    """How long computed tables are kept (``RELEVE_DASHBOARDS_CACHE_SECONDS``, 10 minutes by
-    default; 0 turns the cache off). Pages show when their figures were computed."""
-    return getattr(settings, "RELEVE_DASHBOARDS_CACHE_SECONDS", 600)
-
-
-def _computed(page, panel, query, options):
-    """The panel's table and when it was computed, from the cache when fresh enough."""
-    seconds = cache_seconds()
-    if not seconds:
-        return panel.build(query, options), timezone.now()
-    key = (
-        "dashboards:"
-        + hashlib.sha256(
-            repr(
-                (
-                    page.slug,
-                    panel.slug,
-                    query.start,
-                    query.end,
-                    query.kind,
-                    query.filiere_id,
-                    query.regional_union_id,
-                    options.resource,
-                    options.level,
-                    translation.get_language(),
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    hit = cache.get(key)
-    if hit is None:
-        hit = (panel.build(query, options), timezone.now())
-        cache.set(key, hit, seconds)
-    return hit
 
 
 def _tables(page, panel, form, equity_form, options, perimeters, computed_at=None):
@@ -114,7 +74,7 @@ def _tables(page, panel, form, equity_form, options, perimeters, computed_at=Non
     ``computed_at`` (a list) collects when each table was computed."""
     tables = []
     for perimeter in perimeters:
-        table, at = _computed(page, panel, _query(form, equity_form, perimeter), options)
+        table, at = computed_table(page, panel, _query(form, equity_form, perimeter), options)
         if computed_at is not None:
             computed_at.append(at)
         tables.append((perimeter, table.suppress() if perimeter.suppress else table))
