@@ -194,9 +194,10 @@ def test_invalid_filters_give_the_form_french_error(client, params, message):
     assert message in csv_response.content.decode()
 
 
-def test_equity_page_choices_and_errors(client):
+@pytest.mark.parametrize(("role", "ur"), [(Role.BOARD_MEMBER, None), (Role.DIRECTOR, "ouest")])
+def test_equity_page_choices_and_errors(client, role, ur):
     small_cohort(6)
-    signed_in(client, Role.BOARD_MEMBER)
+    signed_in(client, role, ur)
     url = reverse("dashboards:page", args=["equite"])
     for resource in ("cases", "minutes", "euros", "incorporations"):
         for level in ("departement", "region", "regional_union"):
@@ -204,9 +205,14 @@ def test_equity_page_choices_and_errors(client):
             assert response.status_code == 200
     assert client.get(url, {"resource": "gold"}).status_code == 400
     rows = csv_rows(client.get(reverse("dashboards:csv", args=["equite", "carte"])))
-    assert len(rows) == 1 + 101
-    ille = next(row for row in rows if row[1] == "35")
+    national = [row for row in rows[1:] if row[0] == "National"]
+    assert len(national) == 101
+    ille = next(row for row in national if row[1] == "35")
     assert ille[3] == "6"
+    if ur:
+        # The UR's own map covers its départements only.
+        assert {row[1] for row in rows[1:] if row[0] == "Ouest"} >= {"35", "44", "14"}
+        assert "69" not in {row[1] for row in rows[1:] if row[0] == "Ouest"}
 
 
 def test_period_filter_applies(client):
