@@ -76,13 +76,10 @@ class DashboardQuery:
         return _midnight(self.end + datetime.timedelta(days=1))
 
     @property
-    def observed_at(self) -> datetime.datetime:
-        """When open spells are censored: now, or the end of the period if it is past."""
-        return min(self.now, self.until)
-
-    @property
     def now_value(self) -> Value:
-        return Value(self.observed_at, output_field=DateTimeOutput())
+        """When open spells are censored: now. The period chooses which spells (or cases)
+        are followed; what happened to them afterwards is known and counts."""
+        return Value(self.now, output_field=DateTimeOutput())
 
     def in_period(self, path: str) -> Q:
         """``path`` (a datetime) falls in the period."""

@@ -3,12 +3,12 @@
 A *spell* is one stay in an active stage: it starts with the history row that enters the
 stage and ends with the next row of the same case. It is an *event* when the case left the
 stage for another one (forward, abandoned, not retained); it is *censored* when the case is
-still in the stage (observed until now, or the end of the period if it is past) or was put on
-hold (the stay was interrupted, not completed; the stay after resumption is a new spell).
-Spells are those that started in the period.
+still in the stage (observed until now) or was put on hold (the stay was interrupted, not
+completed; the stay after resumption is a new spell). Spells are those that started in the
+period; how they ended, even after the period, is known and counts.
 
 Lead to incorporation: from the opening of a case to its registration; cases still open are
-censored at the observation date; abandoned and not-retained cases are left out (they will
+censored now; abandoned and not-retained cases are left out (they will
 not be registered: counting them as censored would bias the estimate).
 
 The database returns a life table (group, whole days, event or not, count); pandas and
