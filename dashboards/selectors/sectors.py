@@ -53,22 +53,28 @@ def by_filiere(query: DashboardQuery, by_ur: bool = False) -> pd.DataFrame:
     filieres = pd.DataFrame(
         list(Filiere.objects.order_by("name").values("pk", "name")), columns=["pk", "name"]
     )
+    measures = ["cases", "incorporations", "jobs"]
+    columns = ["regional_union", "filiere", *measures]
+    grid = filieres.rename(columns={"pk": "filiere_id", "name": "filiere"})
+    if codes.empty:
+        # No case at all: every filière at zero (and no UR row when split by UR).
+        if by_ur:
+            return pd.DataFrame(columns=columns)
+        grid["regional_union"] = ""
+        for column in measures:
+            grid[column] = 0
+        return grid[columns].reset_index(drop=True)
     merged = codes.merge(mapping, on=["naf_version", "naf_code"], how="inner")
     group = ["regional_union", "filiere_id"] if by_ur else ["filiere_id"]
-    sums = merged.groupby(group, as_index=False)[["cases", "incorporations", "jobs"]].sum()
+    sums = merged.groupby(group, as_index=False)[measures].sum()
     # Every filière (and every UR with cases) appears, with zeros where nothing matched.
-    grid = filieres.rename(columns={"pk": "filiere_id", "name": "filiere"})
     if by_ur:
         unions = pd.DataFrame({"regional_union": sorted(codes["regional_union"].unique())})
         grid = unions.merge(grid, how="cross")
     else:
         grid["regional_union"] = ""
-    frame = grid.merge(sums, on=group, how="left").fillna(
-        {"cases": 0, "incorporations": 0, "jobs": 0}
-    )
-    frame[["cases", "incorporations", "jobs"]] = frame[["cases", "incorporations", "jobs"]].astype(
-        int
-    )
+    frame = grid.merge(sums, on=group, how="left").fillna({column: 0 for column in measures})
+    frame[measures] = frame[measures].astype(int)
     return frame[["regional_union", "filiere", "cases", "incorporations", "jobs"]].reset_index(
         drop=True
     )

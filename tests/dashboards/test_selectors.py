@@ -354,3 +354,13 @@ def test_equity_indices_match_the_pure_functions():
     assert result.summary.set_index("level").loc["region", "gini"] == pytest.approx(
         indices.gini_index(units["value"], units["population"])
     )
+
+
+def test_every_panel_builds_on_an_empty_database():
+    from dashboards.pages import PAGES, Options
+
+    for page in PAGES.values():
+        for panel in page.panels:
+            for resource in ("cases", "euros") if page.slug == "equite" else ("cases",):
+                table = panel.build(period(), Options(resource=resource, geojson_url="/g.json"))
+                assert panel.draw(table.suppress(), Options(geojson_url="/g.json"), "t")
