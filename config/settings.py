@@ -127,8 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_USER_MODEL = "crm.User"
 LOGIN_URL = "login"
-# Until the back office lands, people work in the Django admin.
-LOGIN_REDIRECT_URL = "admin:index"
+# Role-aware landing (config.urls.landing): board members reach the dashboards; until the
+# back office lands, everyone else works in the Django admin.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a working day without activity (each request extends them).

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -12,12 +13,27 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("releve/favicon.svg"))
 
 
+def landing(request):
+    """Where "/" (and the login) leads: board members to the dashboards, everyone else to the
+    admin until the back office takes the officers' landing. Anonymous visitors sign in
+    first, with no ``next``, so that the login comes back here."""
+    from crm.roles import Role
+    from crm.scoping import user_role
+
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if user_role(request.user) == Role.BOARD_MEMBER:
+        return redirect("dashboards:home")
+    return redirect("admin:index")
+
+
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", landing, name="home"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("tableaux-de-bord/", include("dashboards.urls")),
 ]

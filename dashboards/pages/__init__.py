@@ -1,0 +1,12 @@
+"""The dashboard pages, in the order of the navigation and of the board report."""
+
+from dashboards.pages.base import Options, PageSpec, PanelSpec
+from dashboards.pages.money import EQUITY, FINANCING
+from dashboards.pages.pipeline import FUNNEL, VELOCITY
+from dashboards.pages.results import OUTCOMES, PARTNERS, SECTORS
+
+PAGES: dict[str, PageSpec] = {
+    page.slug: page for page in [FUNNEL, VELOCITY, OUTCOMES, EQUITY, FINANCING, SECTORS, PARTNERS]
+}
+
+__all__ = ["PAGES", "Options", "PageSpec", "PanelSpec"]

@@ -1,0 +1,85 @@
+"""The funnel: cases by stage now, cohort conversion, abandonment reasons.
+
+Cohort rule: of the cases opened (created) in the period, a case has *reached* a stage when
+its history shows it entering or leaving that stage, when it rests there now, or when it was
+abandoned or paused from it (``previous_stage``): a case abandoned in ``financing`` counts as
+having reached ``financing``. Stages are counted as visited, not implied: a takeover in
+difficulty that skipped the diagnostic has not reached ``feasibility``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from dashboards.selectors.common import DashboardQuery
+from transmission.choices import ACTIVE_STAGES, Stage
+from transmission.models import StageChange
+
+FUNNEL_STAGES = [*ACTIVE_STAGES, Stage.INCORPORATED]
+GROUPS = {"kind": "kind", "regional_union": "regional_union__name"}
+
+
+def reached(stage: str) -> Q:
+    """Cases that reached ``stage`` (see the module's rule)."""
+    history = StageChange.objects.filter(case=OuterRef("pk")).filter(
+        Q(target_stage=stage) | Q(source_stage=stage)
+    )
+    return Q(Exists(history)) | Q(stage=stage) | Q(previous_stage=stage)
+
+
+def stages_now(query: DashboardQuery) -> pd.DataFrame:
+    """Cases opened before the end of the period, by current stage (one query)."""
+    rows = (
+        query.cases().filter(created_at__lt=query.until).values("stage").annotate(cases=Count("pk"))
+    )
+    counts = {row["stage"]: row["cases"] for row in rows}
+    return pd.DataFrame([{"stage": stage, "cases": counts.get(stage, 0)} for stage in Stage.values])
+
+
+def cohort_conversion(query: DashboardQuery, by: str | None = None) -> pd.DataFrame:
+    """Per group (none, ``kind`` or ``regional_union``) and stage: cases opened in the period,
+    cases that reached the stage, and the share (one query)."""
+    cohort = query.cases().filter(query.in_period("created_at"))
+    aggregates = {"opened": Count("pk")}
+    for stage in FUNNEL_STAGES:
+        aggregates[f"reached_{stage}"] = Count("pk", filter=reached(stage))
+    if by:
+        rows = list(cohort.values(group=F(GROUPS[by])).annotate(**aggregates).order_by("group"))
+    else:
+        rows = [{"group": "", **cohort.aggregate(**aggregates)}]
+    records = []
+    for row in rows:
+        for stage in FUNNEL_STAGES:
+            count = row[f"reached_{stage}"]
+            records.append(
+                {
+                    "group": row["group"],
+                    "stage": stage,
+                    "opened": row["opened"],
+                    "reached": count,
+                    "share": count / row["opened"] if row["opened"] else None,
+                }
+            )
+    return pd.DataFrame(records, columns=["group", "stage", "opened", "reached", "share"])
+
+
+def abandonment_reasons(query: DashboardQuery) -> pd.DataFrame:
+    """Cases abandoned during the period (and still abandoned), by the stage they were
+    abandoned in and the reason (one query)."""
+    rows = (
+        query.cases()
+        .filter(stage=Stage.ABANDONED)
+        .filter(query.in_period("stage_changed_at"))
+        .values("previous_stage", "abandon_reason")
+        .annotate(cases=Count("pk"))
+        .order_by("previous_stage", "abandon_reason")
+    )
+    frame = pd.DataFrame(list(rows), columns=["previous_stage", "abandon_reason", "cases"])
+    order = {stage: index for index, stage in enumerate(Stage.values)}
+    frame["order"] = frame["previous_stage"].map(order)
+    return (
+        frame.sort_values(["order", "abandon_reason"], kind="stable")
+        .drop(columns="order")
+        .reset_index(drop=True)
+    )

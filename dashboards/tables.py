@@ -1,0 +1,207 @@
+"""Aggregated tables: what a chart draws, what its table shows and what its CSV holds.
+
+A ``Table`` is a small pandas frame plus its columns' French labels and kinds. Small-cell
+suppression happens here, once, for the three outputs: where it applies, every cell of a
+column guarded by a count of 1 to 4 cases becomes ``SUPPRESSED`` ("< 5"); a count of 0
+reveals no project and stays. A chart draws the suppressed frame, where hidden cells are
+missing values (no bar, no colour) and the hover text says "< 5".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import pandas as pd
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from dashboards.access import SMALL_CELL
+
+SUPPRESSED = "< 5"
+KINDS = {
+    "text",
+    "count",
+    "integer",
+    "number",
+    "money",
+    "share",
+    "days",
+    "index",
+    "ratio",
+    "decimal",
+    "bool",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "count"
+    # Count columns whose small values hide this cell; a count column guards itself.
+    guards: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(self.kind)
+
+    @property
+    def guarded_by(self) -> tuple[str, ...]:
+        if self.guards:
+            return self.guards
+        return (self.key,) if self.kind == "count" else ()
+
+
+@dataclass
+class Table:
+    frame: pd.DataFrame
+    columns: list[Column]
+    suppressed: pd.DataFrame | None = field(default=None)  # boolean mask, same shape
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+    def suppress(self) -> Table:
+        """The same table with small cells hidden (mask in ``suppressed``)."""
+        frame = self.frame
+        mask = pd.DataFrame(False, index=frame.index, columns=[c.key for c in self.columns])
+        for column in self.columns:
+            for guard in column.guarded_by:
+                counts = pd.to_numeric(frame[guard], errors="coerce").fillna(0)
+                mask[column.key] |= (counts > 0) & (counts < SMALL_CELL)
+        return replace(self, suppressed=mask)
+
+    def is_hidden(self, row_index, key: str) -> bool:
+        return self.suppressed is not None and bool(self.suppressed.at[row_index, key])
+
+    def values(self, key: str) -> list:
+        """A column for a chart: hidden cells and missing values are None."""
+        result = []
+        for index, value in self.frame[key].items():
+            hidden = self.is_hidden(index, key)
+            result.append(None if hidden or _missing(value) else _plain(value))
+        return result
+
+    def texts(self, key: str) -> list[str]:
+        """A column as shown (French formats, "< 5" where hidden)."""
+        column = self.column(key)
+        return [
+            SUPPRESSED if self.is_hidden(index, key) else format_value(value, column.kind)
+            for index, value in self.frame[key].items()
+        ]
+
+    def rows(self) -> list[list[str]]:
+        texts = [self.texts(column.key) for column in self.columns]
+        return [list(row) for row in zip(*texts, strict=True)] if texts else []
+
+    def headers(self) -> list[str]:
+        return [str(column.label) for column in self.columns]
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        value = float(value)
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        # Charts need no more: it keeps their JSON small.
+        return round(value, 6)
+    return value
+
+
+def format_value(value, kind: str) -> str:
+    """French display: "12 500 €", "42,5 %", "1 234", dates already formatted upstream."""
+    if _missing(value):
+        return "–"
+    if kind == "text":
+        return str(value)
+    if kind == "bool":
+        return str(_("yes")) if value else str(_("no"))
+    value = _plain(value)
+    if kind in ("count", "integer"):
+        return number_format(int(value), 0, force_grouping=True)
+    if kind == "money":
+        return (
+            number_format(Decimal(str(value)).quantize(Decimal("1")), 0, force_grouping=True)
+            + "\u00a0€"
+        )
+    if kind == "share":
+        return number_format(100 * float(value), 1, force_grouping=True) + "\u00a0%"
+    if kind == "days":
+        return number_format(int(value), 0, force_grouping=True) + "\u00a0" + str(_("d."))
+    if kind == "index":
+        return number_format(round(float(value)), 0, force_grouping=True)
+    if kind == "ratio":
+        return number_format(float(value), 2, force_grouping=True)
+    if kind == "decimal":
+        return number_format(float(value), 4)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "–"
+    return number_format(float(value), 1, force_grouping=True)
+
+
+CSV_UNITS = {"money": " (€)", "share": " (%)", "days": " (j)"}
+
+
+def csv_value(value, kind: str) -> str:
+    """A spreadsheet-friendly cell: plain numbers with a decimal comma, no grouping, no unit
+    (the unit is in the header)."""
+    if _missing(value):
+        return ""
+    if kind in ("text", "bool"):
+        return format_value(value, kind)
+    value = _plain(value)
+    if kind in ("count", "integer", "days"):
+        text = str(int(value))
+    elif kind == "money":
+        text = f"{Decimal(str(value)):.2f}"
+    elif kind == "share":
+        text = f"{100 * float(value):.1f}"
+    elif kind == "index":
+        text = f"{float(value):.0f}"
+    elif kind == "decimal":
+        text = f"{float(value):.6f}"
+    else:
+        text = f"{float(value):.2f}"
+    return text.replace(".", ",")
+
+
+def to_csv(tables: list[tuple[str, Table]], perimeter_label: str) -> str:
+    """One CSV (semicolon-separated with decimal commas, as French spreadsheets expect) for
+    the tables of a chart, one per perimeter, with the perimeter as first column. Hidden
+    cells read "< 5", as on the page."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for number, (label, table) in enumerate(tables):
+        if number == 0:
+            headers = [f"{c.label}{CSV_UNITS.get(c.kind, '')}" for c in table.columns]
+            writer.writerow([perimeter_label, *headers])
+        for index, row in table.frame.iterrows():
+            writer.writerow(
+                [
+                    label,
+                    *[
+                        SUPPRESSED
+                        if table.is_hidden(index, column.key)
+                        else csv_value(row[column.key], column.kind)
+                        for column in table.columns
+                    ],
+                ]
+            )
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rapport/", views.report, name="report"),
+    path("<slug:slug>/", views.page, name="page"),
+    path("<slug:slug>/<slug:panel>.csv", views.panel_csv, name="csv"),
+]

@@ -1,0 +1,203 @@
+"""Dashboard views: parse the filters, call the page's panels, render (thin by design)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dashboards.access import viewer_for
+from dashboards.cache import computed_table
+from dashboards.forms import DashboardFilterForm, EquityForm
+from dashboards.pages import PAGES, Options, PageSpec
+from dashboards.pages.money import window_start
+from dashboards.tables import to_csv
+
+REPORT_WIDTH = 680  # px: the printable width of an A4 page with 15 mm margins
+
+
+def dashboard_access(view):
+    """Anonymous → the login form; signed in without access → a French 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        viewer = viewer_for(request.user)
+        if viewer is None:
+            return render(request, "dashboards/forbidden.html", status=403)
+        request.viewer = viewer
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(slug: str) -> PageSpec:
+    try:
+        return PAGES[slug]
+    except KeyError:
+        raise Http404(_("No such dashboard.")) from None
+
+
+def _forms(request, page: PageSpec):
+    form = DashboardFilterForm(request.GET, viewer=request.viewer)
+    equity_form = EquityForm(request.GET) if page.slug == "equite" else None
+    valid = form.is_valid() & (equity_form is None or equity_form.is_valid())
+    return form, equity_form, valid
+
+
+def _options(equity_form, report: bool = False) -> Options:
+    options = Options(geojson_url=static("dashboards/geo/departements.geojson"), report=report)
+    if equity_form is not None:
+        options.resource = equity_form.cleaned_data["resource"]
+        options.level = equity_form.cleaned_data["level"]
+    return options
+
+
+def _query(form, equity_form, perimeter):
+    query = form.query(perimeter.regional_union_id)
+    window = equity_form.cleaned_data.get("window") if equity_form is not None else 0
+    if window:
+        query = replace(query, start=window_start(query.end, window))
+    return query
+
+
+def _tables(page, panel, form, equity_form, options, perimeters, computed_at=None):
+    """One table per perimeter, small cells hidden where the perimeter asks for it.
+    ``computed_at`` (a list) collects when each table was computed."""
+    tables = []
+    for perimeter in perimeters:
+        table, at = computed_table(page, panel, _query(form, equity_form, perimeter), options)
+        if computed_at is not None:
+            computed_at.append(at)
+        tables.append((perimeter, table.suppress() if perimeter.suppress else table))
+    return tables
+
+
+def _blocks(page, panel, tables, options):
+    blocks = []
+    for index, (perimeter, table) in enumerate(tables):
+        title = str(panel.title) if len(tables) == 1 else f"{panel.title} – {perimeter.label}"
+        figures = panel.draw(table, options, title)
+        if options.report:
+            for figure in figures:
+                figure["layout"]["width"] = REPORT_WIDTH
+        blocks.append(
+            {
+                "perimeter": perimeter,
+                "table": table,
+                "headers": table.headers(),
+                "rows": table.rows(),
+                "figures": [
+                    (f"fig-{page.slug}-{panel.slug}-{index}-{n}", figure)
+                    for n, figure in enumerate(figures)
+                ],
+            }
+        )
+    return blocks
+
+
+def _headlines(page, built: dict, perimeters) -> list[dict]:
+    rows = []
+    for label, slug, compute in page.headlines:
+        tables = built.get(slug)
+        if tables is None:
+            continue
+        rows.append({"label": str(label), "values": [(p.label, compute(t)) for p, t in tables]})
+    return rows
+
+
+def _common_context(request, form, perimeters, computed_at=()):
+    now = timezone.localtime()
+    oldest = timezone.localtime(min(computed_at)) if computed_at else now
+    return {
+        "pages": PAGES.values(),
+        "form": form,
+        "perimeters": perimeters,
+        "suppressed": any(p.suppress for p in perimeters),
+        "computed_at": date_format(oldest, "d/m/Y H:i"),
+        "today": date_format(now, "d/m/Y"),
+        "query_string": request.GET.urlencode(),
+        "topojson_url": static("dashboards/geo/"),
+        "applied": form.applied() if form.is_valid() else [],
+    }
+
+
+@dashboard_access
+def home(request):
+    return redirect("dashboards:page", slug="entonnoir")
+
+
+@dashboard_access
+def page(request, slug):
+    spec = _page(slug)
+    form, equity_form, valid = _forms(request, spec)
+    context = {"page": spec, "equity_form": equity_form, **_common_context(request, form, [])}
+    if not valid:
+        return render(request, "dashboards/page.html", context, status=400)
+    perimeters = request.viewer.perimeters(form.chosen_union())
+    options = _options(equity_form)
+    panels, built, computed_at = [], {}, []
+    for panel in spec.panels:
+        tables = _tables(spec, panel, form, equity_form, options, perimeters, computed_at)
+        built[panel.slug] = tables
+        panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})
+    context.update(_common_context(request, form, perimeters, computed_at))
+    context.update(panels=panels, headlines=_headlines(spec, built, perimeters))
+    return render(request, "dashboards/page.html", context)
+
+
+@dashboard_access
+def panel_csv(request, slug, panel):
+    spec = _page(slug)
+    try:
+        panel_spec = spec.panel(panel)
+    except KeyError:
+        raise Http404(_("No such chart.")) from None
+    form, equity_form, valid = _forms(request, spec)
+    if not valid:
+        errors = [str(e) for field in (form, equity_form) if field for e in field.errors.values()]
+        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    perimeters = request.viewer.perimeters(form.chosen_union())
+    options = _options(equity_form)
+    tables = _tables(spec, panel_spec, form, equity_form, options, perimeters)
+    body = to_csv([(p.label, t) for p, t in tables], _("Perimeter"))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{panel}-{day}.csv"'
+    return response
+
+
+@dashboard_access
+def report(request):
+    """The board report: headlines and main charts of every page, printable on A4."""
+    form = DashboardFilterForm(request.GET, viewer=request.viewer)
+    context = {"report": True, **_common_context(request, form, [])}
+    if not form.is_valid():
+        return render(request, "dashboards/report.html", context, status=400)
+    perimeters = request.viewer.perimeters(form.chosen_union())
+    options = _options(None, report=True)
+    sections, computed_at = [], []
+    for spec in PAGES.values():
+        wanted = {p.slug for p in spec.panels if p.in_report} | {h[1] for h in spec.headlines}
+        built, panels = {}, []
+        for panel in spec.panels:
+            if panel.slug not in wanted:
+                continue
+            tables = _tables(spec, panel, form, None, options, perimeters, computed_at)
+            built[panel.slug] = tables
+            if panel.in_report:
+                panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})
+        sections.append(
+            {"page": spec, "panels": panels, "headlines": _headlines(spec, built, perimeters)}
+        )
+    context.update(_common_context(request, form, perimeters, computed_at))
+    context["sections"] = sections
+    return render(request, "dashboards/report.html", context)
