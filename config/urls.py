@@ -20,4 +20,5 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("", include("backoffice.urls")),
 ]
