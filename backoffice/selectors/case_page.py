@@ -162,7 +162,12 @@ def case_plan(*, user, case: Case) -> tuple[FinancingPlan | None, list[Financing
     if plan is None:
         return None, []
     plan.figures = figures_of(plan)
-    return plan, list(plan_lines(user=user, plan=plan).order_by("created_at", "pk"))
+    plan.case = case
+    lines = list(plan_lines(user=user, plan=plan).order_by("created_at", "pk"))
+    for line in lines:
+        # The workflow's permission reads line.plan.case: no query per line.
+        line.plan = plan
+    return plan, lines
 
 
 def line_of_case_get(*, user, case: Case, pk: int) -> FinancingLine:
