@@ -9,8 +9,10 @@ import unicodedata
 
 from django.db.models import CharField, Func, Q
 
-# Letters NFKD does not decompose but unaccent folds.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+# Letters NFKD does not decompose but PostgreSQL's unaccent folds.
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
+)
 
 
 def fold(text: str) -> str:
