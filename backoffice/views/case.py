@@ -13,7 +13,12 @@ from backoffice import workflow_forms
 from backoffice.access import backoffice_view, is_director
 from backoffice.forms import CaseReassignForm, TaskForm, TaskReassignForm, apply_validation_error
 from backoffice.selectors import case_page
-from backoffice.views.common import UNPROCESSABLE, case_or_404, fragment_or_page
+from backoffice.views.common import (
+    UNPROCESSABLE,
+    case_or_404,
+    fragment_or_page,
+    refused_status,
+)
 from financement.models import FinancingLine
 from transmission import services
 from transmission.choices import ActivityKind, Stage
@@ -64,7 +69,7 @@ def _transition_response(request, case, form):
     """Run the form's transition; to the case page when done, the form again when refused."""
     if request.method == "POST" and workflow_forms.run_case_transition(form, user=request.user):
         return _done(request, case, form.label)
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = refused_status(request) if request.method == "POST" else 200
     context = {
         "case": case,
         "form": form,
@@ -120,7 +125,7 @@ def _refresh_tasks(request, case, **extra):
             "today": timezone.localdate(),
             **extra,
         }
-        status = UNPROCESSABLE if extra else 200
+        status = refused_status(request) if extra else 200
         return render(request, "backoffice/_tasks.html", context, status=status)
     if extra:
         return render(
@@ -227,7 +232,7 @@ def line_transition(request, pk: int, line_pk: int, name: str):
         "form": form,
         "action": reverse("backoffice:line_transition", args=[case.pk, line.pk, name]),
     }
-    status = UNPROCESSABLE if request.method == "POST" else 200
+    status = refused_status(request) if request.method == "POST" else 200
     return fragment_or_page(
         request,
         "backoffice/_transition_form.html",

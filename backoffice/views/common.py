@@ -7,8 +7,13 @@ from django.utils.translation import gettext as _
 from backoffice.selectors.case_page import case_page_get
 from transmission.models import Case
 
-# Refused input comes back with its errors; htmx swaps this status (see the layout's config).
+# Refused input comes back with its errors: 422 for a whole page; an htmx fragment comes
+# with 200, since browsers report every 4xx as a console error and the swap is the answer.
 UNPROCESSABLE = 422
+
+
+def refused_status(request) -> int:
+    return 200 if request.htmx else UNPROCESSABLE
 
 
 def case_or_404(user, pk: int) -> Case:

@@ -166,7 +166,7 @@ def test_a_refusal_shows_inline_in_french_on_the_field_and_keeps_the_input(clien
     response = client.post(
         url, {"version": case.version, "comment": "Appel ce matin"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 422
+    assert response.status_code == 200  # htmx swaps the form back in
     form = response.context["form"]
     assert form.errors["jobs_at_stake"] == ["Le nombre d'emplois en jeu manque."]
     assert "Appel ce matin" in response.content.decode()
@@ -192,9 +192,8 @@ def test_a_stale_form_is_refused_with_the_conflict_message(client, officer):
     url = reverse("backoffice:case_transition", args=[case.pk, "start_feasibility"])
     response = client.post(url, {"version": case.version - 1 + 5, "jobs_at_stake": "14"})
     assert response.status_code == 422
-    assert "Quelqu'un d'autre vient de modifier ce dossier" in str(
-        response.context["form"].non_field_errors()
-    )
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "Quelqu'un d'autre vient de modifier ce dossier" in errors
     assert Case.objects.get(pk=case.pk).stage == "qualification"
 
 
@@ -213,3 +212,13 @@ def test_a_colleague_case_refuses_the_transition_without_writing(client, colleag
     assert response.status_code == 422
     assert "Seul" in str(response.context["form"].non_field_errors())
     assert Case.objects.get(pk=case.pk).stage == "qualification"
+
+
+def test_without_htmx_the_refused_form_is_a_whole_page_with_422(client, officer):
+    case = CaseFactory(stage="qualification", assigned_officer=officer)
+    client.force_login(officer)
+    url = reverse("backoffice:case_transition", args=[case.pk, "start_feasibility"])
+    response = client.post(url, {"version": case.version})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "<html" in body and "Le nombre d&#x27;emplois en jeu manque." in body
