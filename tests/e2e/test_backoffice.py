@@ -2,6 +2,7 @@
 UR's officer kept out. The fixtures fail on any console error or request leaving 127.0.0.1."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -107,7 +108,7 @@ def test_an_officer_works_a_case_from_the_day_to_the_timeline(page):
     expect(page.locator("table tbody")).to_contain_text("Guéguen")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
-    content = open(download_info.value.path(), encoding="utf-8-sig").read()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert "Guéguen" in content and content.count("\n") == 2
 
 
