@@ -2,7 +2,7 @@
 onto the fields through ``apply_validation_error``)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.selectors.staff import union_case_workers, union_officers
@@ -26,6 +26,22 @@ def apply_validation_error(error: ValidationError, *forms_: forms.Form) -> None:
     else:
         for message in error.messages:
             forms_[0].add_error(None, message)
+
+
+def run_service(form: forms.Form, call) -> bool:
+    """``call(cleaned_data)`` when the form is valid; a refusal's messages go onto the form.
+    True when the service did its work."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        apply_validation_error(error, form)
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied))
+    else:
+        return True
+    return False
 
 
 class TaskForm(forms.Form):

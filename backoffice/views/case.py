@@ -1,7 +1,6 @@
 """The case page and what it runs: transitions, tasks, reassignment, financing decisions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from backoffice import workflow_forms
 from backoffice.access import backoffice_view, is_director
-from backoffice.forms import CaseReassignForm, TaskForm, TaskReassignForm, apply_validation_error
+from backoffice.forms import CaseReassignForm, TaskForm, TaskReassignForm, run_service
 from backoffice.selectors import case_page
 from backoffice.views.common import (
     UNPROCESSABLE,
@@ -142,22 +141,13 @@ def _refresh_tasks(request, case, **extra):
 def task_add(request, pk: int):
     case = case_or_404(request.user, pk)
     form = TaskForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            services.activity_create(
-                case=case,
-                by=request.user,
-                kind=ActivityKind.TASK,
-                subject=form.cleaned_data["subject"],
-                notes=form.cleaned_data["notes"],
-                due_on=form.cleaned_data["due_on"],
-                assignee=form.cleaned_data["assignee"],
-            )
-        except ValidationError as error:
-            apply_validation_error(error, form)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-    if form.errors:
+    done = run_service(
+        form,
+        lambda data: services.activity_create(
+            case=case, by=request.user, kind=ActivityKind.TASK, **data
+        ),
+    )
+    if not done:
         return _refresh_tasks(request, case, task_form=form)
     return _refresh_tasks(request, case)
 
@@ -175,16 +165,11 @@ def task_reassign(request, pk: int, task_pk: int):
     case = case_or_404(request.user, pk)
     task = _task_of_case(request, case, task_pk)
     form = TaskReassignForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            services.activity_reassign(
-                activity=task, assignee=form.cleaned_data["assignee"], by=request.user
-            )
-        except ValidationError as error:
-            apply_validation_error(error, form)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-    if form.errors:
+    done = run_service(
+        form,
+        lambda data: services.activity_reassign(activity=task, by=request.user, **data),
+    )
+    if not done:
         return _refresh_tasks(request, case, reassign_errors={task.pk: form.errors})
     return _refresh_tasks(request, case)
 
@@ -194,14 +179,10 @@ def task_reassign(request, pk: int, task_pk: int):
 def case_reassign(request, pk: int):
     case = case_or_404(request.user, pk)
     form = CaseReassignForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            services.case_reassign(case=case, officer=form.cleaned_data["officer"], by=request.user)
-        except ValidationError as error:
-            apply_validation_error(error, form)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-    if form.errors:
+    done = run_service(
+        form, lambda data: services.case_reassign(case=case, by=request.user, **data)
+    )
+    if not done:
         case.refresh_from_db()
         return render(
             request,

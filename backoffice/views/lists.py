@@ -51,6 +51,19 @@ def _query_without(request, *names: str) -> str:
     return query.urlencode()
 
 
+def _list_page(request, template: str, rows, nav: str, **extra):
+    """One page of a filtered list, with the links that keep its filters (pages, sort, export)."""
+    context = {
+        "page": _page(request, rows),
+        "query": _query_without(request, "page"),
+        "sort_query": _query_without(request, "page", "tri"),
+        "export_query": _query_without(request, "page", "export"),
+        "nav": nav,
+        **extra,
+    }
+    return render(request, template, context)
+
+
 def _number(value: str) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -99,18 +112,16 @@ def case_list(request):
             _("created on"),
         ]
         return _export(rows, headers, "dossiers", export_format)
-    context = {
-        "page": _page(request, cases),
-        "stages": Stage.choices,
-        "kinds": CaseKind.choices,
-        "officers": visible_officers(request.user),
-        "query": _query_without(request, "page"),
-        "sort_query": _query_without(request, "page", "tri"),
-        "export_query": _query_without(request, "page", "export"),
-        "today": timezone.localdate(),
-        "nav": "cases",
-    }
-    return render(request, "backoffice/case_list.html", context)
+    return _list_page(
+        request,
+        "backoffice/case_list.html",
+        cases,
+        "cases",
+        stages=Stage.choices,
+        kinds=CaseKind.choices,
+        officers=visible_officers(request.user),
+        today=timezone.localdate(),
+    )
 
 
 @backoffice_view
@@ -137,14 +148,7 @@ def organisation_list(request):
             _("open cases"),
         ]
         return _export(rows, headers, "organisations", export_format)
-    context = {
-        "page": _page(request, organisations),
-        "query": _query_without(request, "page"),
-        "sort_query": _query_without(request, "page", "tri"),
-        "export_query": _query_without(request, "page", "export"),
-        "nav": "organisations",
-    }
-    return render(request, "backoffice/organisation_list.html", context)
+    return _list_page(request, "backoffice/organisation_list.html", organisations, "organisations")
 
 
 @backoffice_view
@@ -194,12 +198,6 @@ def person_list(request):
             _("organisation"),
         ]
         return _export(rows, headers, "personnes", export_format)
-    context = {
-        "page": _page(request, people),
-        "roles": ContactRole.choices,
-        "query": _query_without(request, "page"),
-        "sort_query": _query_without(request, "page", "tri"),
-        "export_query": _query_without(request, "page", "export"),
-        "nav": "people",
-    }
-    return render(request, "backoffice/person_list.html", context)
+    return _list_page(
+        request, "backoffice/person_list.html", people, "people", roles=ContactRole.choices
+    )
