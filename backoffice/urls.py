@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backoffice.views import board, case, case_new, day, lists, search
+from backoffice.views import board, case, case_new, day, lists, people, search
 
 app_name = "backoffice"
 
@@ -35,5 +35,7 @@ urlpatterns = [
     path("organisations/", lists.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", lists.organisation_detail, name="organisation"),
     path("personnes/", lists.person_list, name="people"),
+    path("personnes/doublons/", people.duplicates, name="duplicates"),
+    path("personnes/fusionner/", people.merge, name="merge"),
     path("recherche/", search.search, name="search"),
 ]

@@ -7,9 +7,9 @@ below (``-key`` for descending): a user-typed ``?tri=`` never reaches ``order_by
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Lower
 
-from backoffice.search_text import fold, folded_search
+from backoffice.search_text import Folded, fold, folded_search
 from crm.models import Organisation, Person
 from crm.scoping import scope_queryset
 from transmission.choices import CLOSED_STAGES, OPEN_STAGES
@@ -145,3 +145,42 @@ def global_search(*, user, term: str, limit: int = 8) -> dict[str, list]:
         "organisations": list(organisation_rows(user=user, term=term)[:limit]),
         "people": list(person_rows(user=user, term=term)[:limit]),
     }
+
+
+def duplicate_people(*, user, limit: int = 50) -> list[list[Person]]:
+    """Groups of people of the territory sharing an e-mail (any case), or a name (accents and
+    case aside) in one organisation. The groups are found in SQL (two grouped queries), then
+    their members fetched (one or two queries): constant whatever the number of people."""
+    people = scope_queryset(Person.objects.select_related("organisation"), user)
+    emails = list(
+        people.exclude(email="")
+        .annotate(key=Lower("email"))
+        .values("key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("key")
+        .values_list("key", flat=True)[:limit]
+    )
+    names = list(
+        people.filter(organisation__isnull=False)
+        .annotate(first=Folded("first_name"), last=Folded("last_name"))
+        .values("organisation_id", "first", "last")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("last", "first")
+        .values_list("organisation_id", "first", "last")[:limit]
+    )
+    groups: dict[tuple, list[Person]] = {}
+    if emails:
+        for person in people.annotate(key=Lower("email")).filter(key__in=emails).order_by("pk"):
+            groups.setdefault(("email", person.key), []).append(person)
+    if names:
+        same_name = Q()
+        for organisation_id, first, last in names:
+            same_name |= Q(organisation_id=organisation_id, first=first, last=last)
+        rows = people.annotate(first=Folded("first_name"), last=Folded("last_name"))
+        for person in rows.filter(same_name).order_by("pk"):
+            key = ("name", person.organisation_id, person.first, person.last)
+            groups.setdefault(key, []).append(person)
+    unique = {tuple(p.pk for p in group): group for group in groups.values()}
+    return list(unique.values())[:limit]
