@@ -38,3 +38,22 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_name} → {self.kept}"
+
+
+class DigestPreference(models.Model):
+    """Whether a user gets the daily e-mail of their due tasks (no row: they do)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_preference",
+        verbose_name=_("user"),
+    )
+    daily_digest = models.BooleanField(_("daily digest of my due tasks"), default=True)
+
+    class Meta:
+        verbose_name = _("digest preference")
+        verbose_name_plural = _("digest preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.daily_digest}"

@@ -1,13 +1,22 @@
 """Writes of the back office: compositions of the lower apps' services, nothing more."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backoffice.access import works_on_cases
-from backoffice.models import PersonMerge
+from backoffice.models import DigestPreference, PersonMerge
 from backoffice.search_text import fold
+from backoffice.selectors import day
+from backoffice.selectors.staff import digest_recipients
 from crm.models import Organisation, Person
 from crm.scoping import scope_queryset
 from crm.services import organisation_create
@@ -82,3 +91,34 @@ def person_merge(*, kept: Person, duplicate: Person, by) -> PersonMerge:
     )
     duplicate.delete()
     return record
+
+
+def digest_preference_set(*, user, daily_digest: bool) -> DigestPreference:
+    """A user turns their own daily digest on or off."""
+    preference, _created = DigestPreference.objects.update_or_create(
+        user=user, defaults={"daily_digest": daily_digest}
+    )
+    return preference
+
+
+def daily_digest_send(*, today: datetime.date | None = None) -> int:
+    """E-mail each officer and director their tasks and next actions due today or overdue.
+
+    Nobody who opted out, nobody with nothing due, nobody without an address. Returns the
+    number of e-mails sent. One message per person: a failing address does not stop the rest.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for user in digest_recipients():
+        tasks = list(day.tasks_due(user=user, today=today))
+        next_actions = list(day.next_actions_due(user=user, today=today))
+        if not tasks and not next_actions:
+            continue
+        context = {"user": user, "today": today, "tasks": tasks, "next_actions": next_actions}
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Relève – your day of %(date)s") % {
+                "date": date_format(today, "SHORT_DATE_FORMAT")
+            }
+            body = render_to_string("backoffice/email/daily_digest.txt", context)
+        sent += send_mail(subject, body, None, [user.email], fail_silently=True)
+    return sent

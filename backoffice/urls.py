@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backoffice.views import board, case, case_new, day, lists, people, search
+from backoffice.views import account, board, case, case_new, day, lists, people, search
 
 app_name = "backoffice"
 
@@ -38,4 +38,5 @@ urlpatterns = [
     path("personnes/doublons/", people.duplicates, name="duplicates"),
     path("personnes/fusionner/", people.merge, name="merge"),
     path("recherche/", search.search, name="search"),
+    path("parametres/", account.account_settings, name="settings"),
 ]

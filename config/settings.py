@@ -197,6 +197,15 @@ RELEVE_WEBHOOKS_ALLOW_INSECURE = env.bool("RELEVE_WEBHOOKS_ALLOW_INSECURE", defa
 RELEVE_WEBHOOK_RETRY_SCHEDULE = [60, 300, 1800, 7200, 43200]  # seconds after each failure
 RELEVE_WEBHOOK_TIMEOUT_SECONDS = 10
 
+# E-mail (the back office's daily digest): printed to the console in development.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="releve@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

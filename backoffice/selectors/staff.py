@@ -42,3 +42,15 @@ def visible_officers(user) -> QuerySet:
     if territory.regional_union_id is not None:
         users = users.filter(officer_profile__regional_union_id=territory.regional_union_id)
     return users.order_by("last_name", "first_name", "username")
+
+
+def digest_recipients() -> QuerySet:
+    """Active officers and directors with an address who did not turn the digest off."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, officer_profile__role__in=[Role.OFFICER, Role.DIRECTOR])
+        .exclude(email="")
+        .exclude(digest_preference__daily_digest=False)
+        .select_related("officer_profile")
+        .order_by("pk")
+    )
