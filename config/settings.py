@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_htmx",
     # Relève apps, lowest layer first: dependencies point down this list only.
     "crm",
     "filieres",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "financement",
     "api",
     "dashboards",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: answers a locked-out login with its page.
@@ -246,6 +249,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# E-mail (the back office's daily digest): printed to the console in development.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="releve@localhost")
 
 LOGGING = {
     "version": 1,

@@ -14,16 +14,19 @@ def favicon(request):
 
 
 def landing(request):
-    """Where "/" (and the login) leads: board members to the dashboards, everyone else to the
-    admin until the back office takes the officers' landing. Anonymous visitors sign in
-    first, with no ``next``, so that the login comes back here."""
+    """Where "/" (and the login) leads: board members to the dashboards, officers, directors
+    and financial-tools officers to their day in the back office, administrators to the
+    admin. Anonymous visitors sign in first, with no ``next``, so the login comes back here."""
     from crm.roles import Role
     from crm.scoping import user_role
 
     if not request.user.is_authenticated:
         return redirect("login")
-    if user_role(request.user) == Role.BOARD_MEMBER:
+    role = user_role(request.user)
+    if role == Role.BOARD_MEMBER:
         return redirect("dashboards:home")
+    if role in (Role.OFFICER, Role.DIRECTOR, Role.FINANCIAL_OFFICER):
+        return redirect("backoffice:home")
     return redirect("admin:index")
 
 
@@ -36,4 +39,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("tableaux-de-bord/", include("dashboards.urls")),
+    path("", include("backoffice.urls")),
 ]

@@ -324,3 +324,23 @@ def activity_complete(*, activity: Activity, by, minutes_spent: int | None = Non
         locked.minutes_spent = minutes_spent
     locked.save(update_fields=["done", "minutes_spent"])
     return locked
+
+
+@transaction.atomic
+def activity_reassign(*, activity: Activity, assignee, by) -> Activity:
+    """Give an open task to another officer or director of the case's UR."""
+    locked = Activity.objects.select_for_update().select_related("case").get(pk=activity.pk)
+    case = locked.case
+    if not (workflow.is_director_of(by, case) or workflow.is_assigned_officer(by, case)):
+        raise PermissionDenied(
+            _("Only the assigned officer or a director of the case's regional union may change it.")
+        )
+    if locked.kind != ActivityKind.TASK or locked.done:
+        raise ValidationError(_("Only an open task can be given to someone else."))
+    if assignee is None or not _may_create_or_edit(assignee, case.regional_union_id):
+        raise ValidationError(
+            {"assignee": _("The assignee must be an officer or a director of the case's UR.")}
+        )
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee"])
+    return locked

@@ -1,0 +1,111 @@
+"""Forms of the back office: they parse; the services decide (and their errors come back
+onto the fields through ``apply_validation_error``)."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.selectors.staff import union_case_workers, union_officers
+from crm.identifiers import normalize_siren
+from transmission.choices import CaseKind, CaseSource
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_validation_error(error: ValidationError, *forms_: forms.Form) -> None:
+    """A service's ``ValidationError`` onto the forms: each message on the first form that has
+    the field it names, the others on the first form's non-field errors."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = next((f for f in forms_ if field in f.fields), None)
+            for message in messages:
+                if target is None:
+                    forms_[0].add_error(None, message)
+                else:
+                    target.add_error(field, message)
+    else:
+        for message in error.messages:
+            forms_[0].add_error(None, message)
+
+
+def run_service(form: forms.Form, call) -> bool:
+    """``call(cleaned_data)`` when the form is valid; a refusal's messages go onto the form.
+    True when the service did its work."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        apply_validation_error(error, form)
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied))
+    else:
+        return True
+    return False
+
+
+class TaskForm(forms.Form):
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    # Not required here: the service says "a task needs a due date" on the field.
+    due_on = forms.DateField(label=_("due on"), required=False, widget=DATE)
+    assignee = forms.ModelChoiceField(label=_("assignee"), queryset=None, required=False)
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = union_case_workers(case.regional_union_id)
+        self.fields["assignee"].empty_label = _("me")
+
+
+class TaskReassignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("give to"), queryset=None)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = union_case_workers(case.regional_union_id)
+
+
+class CaseReassignForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("assigned officer"), queryset=None)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = union_officers(case.regional_union_id)
+        self.initial.setdefault("officer", case.assigned_officer_id)
+
+
+class SirenLookupForm(forms.Form):
+    siren = forms.CharField(label=_("SIREN"), max_length=20, required=False)
+
+    def clean_siren(self):
+        value = self.cleaned_data["siren"].strip()
+        return normalize_siren(value) if value else ""
+
+
+class NewCaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=CaseKind.choices)
+    jobs_at_stake = forms.IntegerField(label=_("jobs at stake"), min_value=0, required=False)
+    assigned_officer = forms.ModelChoiceField(
+        label=_("assigned officer"), queryset=None, required=False
+    )
+    source = forms.ChoiceField(
+        label=_("source"), choices=CaseSource.choices, initial=CaseSource.DIRECT
+    )
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, regional_union_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_officer"].queryset = union_officers(regional_union_id)
+
+
+class NewOrganisationForm(forms.Form):
+    """An organisation not yet known (no SIREN for a creation from scratch)."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    postal_code = forms.CharField(label=_("postal code"), max_length=10)
+    city = forms.CharField(label=_("city"), max_length=100, required=False)
+    naf_code = forms.CharField(label=_("NAF code"), max_length=8, required=False)

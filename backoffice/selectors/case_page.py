@@ -1,0 +1,180 @@
+"""The case page: the case, its whole story newest first, its tasks, contacts and financing.
+
+The timeline merges four sources (stage changes, activities, partner submissions, financing
+decisions), one query each: the page's query count does not grow with the story.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from backoffice import workflow_forms
+from crm.models import Person
+from crm.scoping import scope_queryset
+from filieres.models import Filiere
+from filieres.selectors import filieres_of
+from financement.models import FinancingLine, FinancingPlan, LineDecision
+from financement.selectors import figures_of, plan_lines, plans_with_figures
+from transmission.choices import ActivityKind, Stage
+from transmission.models import Activity, Case, LeadSubmission
+from transmission.selectors import case_activities, case_history, case_list
+
+# The case's dates worth a line of their own on the page, in the order they usually come.
+MILESTONE_FIELDS = [
+    "owner_agreement_on",
+    "employees_informed_on",
+    "court_offer_deadline",
+    "general_meeting_on",
+    "signing_on",
+    "registered_on",
+    "review_on",
+]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str  # "stage", "activity", "submission", "decision"
+    title: str
+    detail: str = ""
+    by: str = ""
+    done: bool | None = None
+
+
+def case_page_get(*, user, pk: int) -> Case:
+    """The case with what its header shows (``Case.DoesNotExist`` outside the territory)."""
+    return (
+        case_list(user=user)
+        .select_related("source_partner", "organisation__departement")
+        .get(pk=pk)
+    )
+
+
+def _stage_entries(user, case: Case) -> list[TimelineEntry]:
+    entries = []
+    for change in case_history(user=user, case=case):
+        target = Stage(change.target_stage).label
+        if change.source_stage:
+            detail = f"{Stage(change.source_stage).label} → {target}"
+        else:
+            detail = str(target)
+        if change.comment:
+            detail = f"{detail} — {change.comment}"
+        entries.append(
+            TimelineEntry(
+                at=change.at,
+                kind="stage",
+                title=workflow_forms.case_transition_label(change.transition),
+                detail=detail,
+                by=str(change.by) if change.by else "",
+            )
+        )
+    return entries
+
+
+def _activity_entries(user, case: Case) -> list[TimelineEntry]:
+    rows = case_activities(user=user, case=case).select_related("created_by")
+    return [
+        TimelineEntry(
+            at=activity.created_at,
+            kind="activity",
+            title=f"{activity.get_kind_display().capitalize()} : {activity.subject}",
+            detail=activity.notes,
+            by=str(activity.created_by) if activity.created_by else "",
+            done=activity.done if activity.kind == ActivityKind.TASK else None,
+        )
+        for activity in rows
+    ]
+
+
+def _submission_entries(user, case: Case) -> list[TimelineEntry]:
+    rows = scope_queryset(LeadSubmission.objects.filter(case=case), user).select_related("partner")
+    return [
+        TimelineEntry(
+            at=submission.created_at,
+            kind="submission",
+            title=_("Lead sent by %(partner)s") % {"partner": submission.partner},
+            detail=submission.external_ref,
+        )
+        for submission in rows
+    ]
+
+
+def _decision_entries(user, case: Case) -> list[TimelineEntry]:
+    rows = scope_queryset(LineDecision.objects.filter(line__plan__case=case), user).select_related(
+        "by", "line__instrument"
+    )
+    return [
+        TimelineEntry(
+            at=decision.at,
+            kind="decision",
+            title=f"{workflow_forms.line_transition_label(decision.transition)} : "
+            f"{decision.line.instrument}",
+            detail=decision.comment,
+            by=str(decision.by) if decision.by else "",
+        )
+        for decision in rows
+    ]
+
+
+def case_timeline(*, user, case: Case) -> list[TimelineEntry]:
+    """Every event of the case, newest first (four queries whatever the length)."""
+    entries = [
+        *_stage_entries(user, case),
+        *_activity_entries(user, case),
+        *_submission_entries(user, case),
+        *_decision_entries(user, case),
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def case_tasks(*, user, case: Case) -> QuerySet[Activity]:
+    return (
+        case_activities(user=user, case=case)
+        .filter(kind=ActivityKind.TASK)
+        .select_related("assignee")
+        .order_by("done", "due_on", "pk")
+    )
+
+
+def case_contacts(*, user, case: Case) -> QuerySet[Person]:
+    return scope_queryset(Person.objects.filter(organisation_id=case.organisation_id), user)
+
+
+def case_filieres(case: Case) -> QuerySet[Filiere]:
+    return filieres_of(case)
+
+
+def case_milestones(case: Case) -> list[tuple[str, datetime.date | None]]:
+    return [
+        (str(Case._meta.get_field(name).verbose_name), getattr(case, name))
+        for name in MILESTONE_FIELDS
+    ]
+
+
+def case_plan(*, user, case: Case) -> tuple[FinancingPlan | None, list[FinancingLine]]:
+    """The case's plan annotated with its figures, and its lines (three queries)."""
+    plan = plans_with_figures(user=user).filter(case=case).first()
+    if plan is None:
+        return None, []
+    plan.figures = figures_of(plan)
+    plan.case = case
+    lines = list(plan_lines(user=user, plan=plan).order_by("created_at", "pk"))
+    for line in lines:
+        # The workflow's permission reads line.plan.case: no query per line.
+        line.plan = plan
+    return plan, lines
+
+
+def line_of_case_get(*, user, case: Case, pk: int) -> FinancingLine:
+    """A financing line of the case (``FinancingLine.DoesNotExist`` otherwise)."""
+    return scope_queryset(
+        FinancingLine.objects.filter(plan__case=case).select_related(
+            "plan__case", "instrument", "committee_session"
+        ),
+        user,
+    ).get(pk=pk)

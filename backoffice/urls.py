@@ -1,0 +1,42 @@
+"""The back office's addresses, in French (they show in the browser's address bar)."""
+
+from django.urls import path
+
+from backoffice.views import account, board, case, case_new, day, lists, people, search
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("journee/", day.home, name="home"),
+    path("taches/<int:pk>/terminer/", day.task_complete, name="task_complete"),
+    path("pipeline/", board.pipeline, name="board"),
+    path("pipeline/<str:stage>/", board.pipeline_column, name="board_column"),
+    path("dossiers/", lists.case_list, name="cases"),
+    path("dossiers/nouveau/", case_new.case_new, name="case_new"),
+    path("dossiers/<int:pk>/", case.case_detail, name="case"),
+    path(
+        "dossiers/<int:pk>/transitions/<str:name>/",
+        case.case_transition,
+        name="case_transition",
+    ),
+    path("dossiers/<int:pk>/vers/<str:stage>/", case.case_transition_to, name="case_move"),
+    path("dossiers/<int:pk>/taches/", case.task_add, name="task_add"),
+    path(
+        "dossiers/<int:pk>/taches/<int:task_pk>/reattribuer/",
+        case.task_reassign,
+        name="task_reassign",
+    ),
+    path("dossiers/<int:pk>/reattribuer/", case.case_reassign, name="case_reassign"),
+    path(
+        "dossiers/<int:pk>/financement/<int:line_pk>/<str:name>/",
+        case.line_transition,
+        name="line_transition",
+    ),
+    path("organisations/", lists.organisation_list, name="organisations"),
+    path("organisations/<int:pk>/", lists.organisation_detail, name="organisation"),
+    path("personnes/", lists.person_list, name="people"),
+    path("personnes/doublons/", people.duplicates, name="duplicates"),
+    path("personnes/fusionner/", people.merge, name="merge"),
+    path("recherche/", search.search, name="search"),
+    path("parametres/", account.account_settings, name="settings"),
+]

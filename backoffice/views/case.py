@@ -1,0 +1,223 @@
+"""The case page and what it runs: transitions, tasks, reassignment, financing decisions."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backoffice import workflow_forms
+from backoffice.access import backoffice_view, is_director
+from backoffice.forms import CaseReassignForm, TaskForm, TaskReassignForm, run_service
+from backoffice.selectors import case_page
+from backoffice.views.common import (
+    UNPROCESSABLE,
+    case_or_404,
+    fragment_or_page,
+    refused_status,
+)
+from financement.models import FinancingLine
+from transmission import services
+from transmission.choices import ActivityKind, Stage
+from transmission.models import Activity
+
+
+def _page_context(request, case, **overrides) -> dict:
+    user = request.user
+    plan, lines = case_page.case_plan(user=user, case=case)
+    context = {
+        "case": case,
+        "transitions": workflow_forms.case_transitions(case, user),
+        "timeline": case_page.case_timeline(user=user, case=case),
+        "tasks": case_page.case_tasks(user=user, case=case),
+        "contacts": case_page.case_contacts(user=user, case=case),
+        "filieres": case_page.case_filieres(case),
+        "milestones": case_page.case_milestones(case),
+        "plan": plan,
+        "lines": [(line, workflow_forms.line_transitions(line, user)) for line in lines],
+        "may_work": workflow_forms.may_work_on_case(case, user),
+        "task_form": TaskForm(case=case),
+        "reassign_form": CaseReassignForm(case=case) if is_director(user) else None,
+        "today": timezone.localdate(),
+        "nav": "cases",
+    }
+    context.update(overrides)
+    return context
+
+
+@backoffice_view
+def case_detail(request, pk: int):
+    case = case_or_404(request.user, pk)
+    return render(request, "backoffice/case_detail.html", _page_context(request, case))
+
+
+def _done(request, case, label):
+    """Back to the case page with a message (htmx follows ``HX-Redirect`` from a modal)."""
+    messages.success(request, _("Done: %(label)s.") % {"label": label})
+    url = reverse("backoffice:case", args=[case.pk])
+    if request.htmx:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _transition_response(request, case, form):
+    """Run the form's transition; to the case page when done, the form again when refused."""
+    if request.method == "POST" and workflow_forms.run_case_transition(form, user=request.user):
+        return _done(request, case, form.label)
+    status = refused_status(request) if request.method == "POST" else 200
+    context = {
+        "case": case,
+        "form": form,
+        "action": reverse("backoffice:case_transition", args=[case.pk, form.name]),
+    }
+    return fragment_or_page(
+        request,
+        "backoffice/_transition_form.html",
+        "backoffice/transition_page.html",
+        context,
+        status,
+    )
+
+
+@backoffice_view
+def case_transition(request, pk: int, name: str):
+    case = case_or_404(request.user, pk)
+    if not workflow_forms.case_transition_exists(name):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = workflow_forms.CaseTransitionForm(data, case=case, name=name)
+    return _transition_response(request, case, form)
+
+
+@backoffice_view
+def case_transition_to(request, pk: int, stage: str):
+    """A card dropped on a column: the form of the transition leading there."""
+    case = case_or_404(request.user, pk)
+    name = workflow_forms.case_transition_to_stage(case, stage)
+    if name is None:
+        context = {
+            "case": case,
+            "message": _("No transition leads from “%(source)s” to “%(target)s”.")
+            % {"source": Stage(case.stage).label, "target": Stage(stage).label}
+            if stage in Stage.values
+            else _("Unknown stage."),
+        }
+        return fragment_or_page(
+            request, "backoffice/_no_transition.html", "backoffice/transition_page.html", context
+        )
+    form = workflow_forms.CaseTransitionForm(None, case=case, name=name)
+    return _transition_response(request, case, form)
+
+
+def _refresh_tasks(request, case, **extra):
+    """The tasks panel again (htmx) or the case page."""
+    if request.htmx:
+        context = {
+            "case": case,
+            "tasks": case_page.case_tasks(user=request.user, case=case),
+            "task_form": TaskForm(case=case),
+            "may_work": workflow_forms.may_work_on_case(case, request.user),
+            "today": timezone.localdate(),
+            **extra,
+        }
+        status = refused_status(request) if extra else 200
+        return render(request, "backoffice/_tasks.html", context, status=status)
+    if extra:
+        return render(
+            request,
+            "backoffice/case_detail.html",
+            _page_context(request, case, **extra),
+            status=UNPROCESSABLE,
+        )
+    return redirect("backoffice:case", pk=case.pk)
+
+
+@require_POST
+@backoffice_view
+def task_add(request, pk: int):
+    case = case_or_404(request.user, pk)
+    form = TaskForm(request.POST, case=case)
+    done = run_service(
+        form,
+        lambda data: services.activity_create(
+            case=case, by=request.user, kind=ActivityKind.TASK, **data
+        ),
+    )
+    if not done:
+        return _refresh_tasks(request, case, task_form=form)
+    return _refresh_tasks(request, case)
+
+
+def _task_of_case(request, case, task_pk: int) -> Activity:
+    try:
+        return case_page.case_tasks(user=request.user, case=case).get(pk=task_pk)
+    except Activity.DoesNotExist:
+        raise Http404 from None
+
+
+@require_POST
+@backoffice_view
+def task_reassign(request, pk: int, task_pk: int):
+    case = case_or_404(request.user, pk)
+    task = _task_of_case(request, case, task_pk)
+    form = TaskReassignForm(request.POST, case=case)
+    done = run_service(
+        form,
+        lambda data: services.activity_reassign(activity=task, by=request.user, **data),
+    )
+    if not done:
+        return _refresh_tasks(request, case, reassign_errors={task.pk: form.errors})
+    return _refresh_tasks(request, case)
+
+
+@require_POST
+@backoffice_view
+def case_reassign(request, pk: int):
+    case = case_or_404(request.user, pk)
+    form = CaseReassignForm(request.POST, case=case)
+    done = run_service(
+        form, lambda data: services.case_reassign(case=case, by=request.user, **data)
+    )
+    if not done:
+        case.refresh_from_db()
+        return render(
+            request,
+            "backoffice/case_detail.html",
+            _page_context(request, case, reassign_form=form),
+            status=UNPROCESSABLE,
+        )
+    messages.success(request, _("The case has been reassigned."))
+    return redirect("backoffice:case", pk=case.pk)
+
+
+@backoffice_view
+def line_transition(request, pk: int, line_pk: int, name: str):
+    case = case_or_404(request.user, pk)
+    try:
+        line = case_page.line_of_case_get(user=request.user, case=case, pk=line_pk)
+    except FinancingLine.DoesNotExist:
+        raise Http404 from None
+    if name not in {option.name for option in workflow_forms.line_transitions(line, request.user)}:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = workflow_forms.LineTransitionForm(data, line=line, name=name, user=request.user)
+    if request.method == "POST" and workflow_forms.run_line_transition(form, user=request.user):
+        return _done(request, case, form.label)
+    context = {
+        "case": case,
+        "line": line,
+        "form": form,
+        "action": reverse("backoffice:line_transition", args=[case.pk, line.pk, name]),
+    }
+    status = refused_status(request) if request.method == "POST" else 200
+    return fragment_or_page(
+        request,
+        "backoffice/_transition_form.html",
+        "backoffice/transition_page.html",
+        context,
+        status,
+    )

@@ -1,0 +1,30 @@
+"""Helpers shared by the back office's views."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from backoffice.selectors.case_page import case_page_get
+from transmission.models import Case
+
+# Refused input comes back with its errors: 422 for a whole page; an htmx fragment comes
+# with 200, since browsers report every 4xx as a console error and the swap is the answer.
+UNPROCESSABLE = 422
+
+
+def refused_status(request) -> int:
+    return 200 if request.htmx else UNPROCESSABLE
+
+
+def case_or_404(user, pk: int) -> Case:
+    """The case if it is in the user's territory; the French 404 otherwise (never a hint)."""
+    try:
+        return case_page_get(user=user, pk=pk)
+    except Case.DoesNotExist:
+        raise Http404(_("No such case.")) from None
+
+
+def fragment_or_page(request, fragment: str, page: str, context: dict, status: int = 200):
+    """The fragment for htmx requests, the whole page (which includes it) otherwise."""
+    template = fragment if request.htmx else page
+    return render(request, template, context, status=status)

@@ -1,0 +1,240 @@
+"""The back office's one door to the two workflows (cases and financing lines).
+
+Everything the screens need from ``transmission.workflow`` / ``financement.workflow`` and
+their services goes through here: which transitions a user sees, the form a transition
+collects (its inputs for the case's kind, pre-filled with the stored values), running it, and
+turning its refusal into form errors. When the engine's reasons become structured
+(``field``, ``message``), only ``_field_of_reason`` and the two ``run_*`` functions change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.search_text import fold
+from financement import services as line_services
+from financement import workflow as line_workflow
+from financement.models import FinancingLine
+from financement.selectors import committee_session_list
+from transmission import services as case_services
+from transmission import workflow as case_workflow
+from transmission.models import Case
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """A transition as a screen offers it: a button, enabled or not, and why not."""
+
+    name: str
+    label: str
+    allowed: bool
+    reasons: list[str]
+    target_stage: str | None = None
+    # False when the user may not run it at all (not merely missing data): no form is offered.
+    permitted: bool = True
+
+
+def case_transitions(case: Case, user) -> list[TransitionOption]:
+    """The transitions starting from the case's stage, for ``user``, with what blocks each."""
+    return [
+        TransitionOption(
+            name=item.name,
+            label=item.label,
+            allowed=item.allowed,
+            reasons=[str(reason) for reason in item.reasons],
+            target_stage=case_workflow.TRANSITIONS[item.name].target,
+            permitted=case_workflow.permission_refusal(case, item.name, user) is None,
+        )
+        for item in case_workflow.available_transitions(case, user)
+    ]
+
+
+def may_work_on_case(case: Case, user) -> bool:
+    """The assigned officer or a director of the case's UR: they add tasks and change it."""
+    return case_workflow.is_director_of(user, case) or case_workflow.is_assigned_officer(user, case)
+
+
+def case_transition_exists(name: str) -> bool:
+    return name in case_workflow.TRANSITIONS
+
+
+def case_transition_label(name: str) -> str:
+    """The French label of a transition name found in the history ("create" included)."""
+    if name == "create":
+        return str(_("Case opened"))
+    spec = case_workflow.TRANSITIONS.get(name)
+    return str(spec.label) if spec else str(_("Stage changed"))
+
+
+def case_transition_to_stage(case: Case, stage: str) -> str | None:
+    """The transition that moves the case from its stage to ``stage`` (a card dropped on a
+    column); None when no single transition does."""
+    for name, spec in case_workflow.TRANSITIONS.items():
+        if case.stage in spec.sources and spec.target == stage:
+            return name
+    return None
+
+
+def line_transitions(line: FinancingLine, user) -> list[TransitionOption]:
+    return [
+        TransitionOption(
+            name=item.name,
+            label=item.label,
+            allowed=item.allowed,
+            reasons=list(item.reasons),
+            permitted=item.allowed,
+        )
+        for item in line_workflow.available_transitions(line, user)
+    ]
+
+
+def line_transition_label(name: str) -> str:
+    spec = line_workflow.TRANSITIONS.get(name)
+    return str(spec.label) if spec else name
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+class WorkflowForm(forms.Form):
+    """Inputs of one transition, a comment, and the version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def _add_inputs(self, model, names: list[str], instance) -> None:
+        fields = forms.fields_for_model(model, fields=names)
+        for field_name in names:
+            field = fields[field_name]
+            # The guards say what is missing, in French and all at once: no generic "required".
+            field.required = False
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            self.fields[field_name] = field
+            value = getattr(instance, field_name)
+            self.initial.setdefault(field_name, value.pk if hasattr(value, "pk") else value)
+
+    def _add_comment(self) -> None:
+        self.fields["comment"] = forms.CharField(
+            label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    def input_data(self) -> dict:
+        skip = {"version", "comment"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class CaseTransitionForm(WorkflowForm):
+    def __init__(self, *args, case: Case, name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.name = case, name
+        self.label = case_transition_label(name)
+        self.initial.setdefault("version", case.version)
+        self._add_inputs(Case, case_workflow.input_fields(case, name), case)
+        if case_workflow.OVERRIDE_REASON in case_workflow.extra_inputs(name):
+            self.fields[case_workflow.OVERRIDE_REASON] = forms.CharField(
+                label=_("override reason (director, unbalanced plan)"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self._add_comment()
+
+
+class LineTransitionForm(WorkflowForm):
+    def __init__(self, *args, line: FinancingLine, name: str, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line, self.name = line, name
+        self.label = line_transition_label(name)
+        self._add_inputs(FinancingLine, list(line_workflow.INPUTS[name]), line)
+        if "committee_session" in self.fields:
+            self.fields["committee_session"].queryset = committee_session_list(user=user).filter(
+                regional_union_id=line.plan.case.regional_union_id
+            )
+        self._add_comment()
+
+
+# --- Running a transition --------------------------------------------------------------------
+
+# Until reasons name their field (issue 9), a reason is attached to the input whose words it
+# contains. Per input, the words of its French messages; first match wins.
+_REASON_WORDS = {
+    "jobs_at_stake": ["emplois en jeu"],
+    "valuation": ["valorisation"],
+    "owner_agreement_on": ["accord de principe"],
+    "court_offer_deadline": ["offres"],
+    "target_form": ["forme cooperative visee", "forme juridique"],
+    "founding_members": ["associes fondateurs"],
+    "member_categories": ["categories d'associes"],
+    "employees_informed_on": ["information des salaries"],
+    "cooperative_siren": ["siren"],
+    "registered_on": ["immatriculation"],
+    "jobs_at_incorporation": ["emplois crees"],
+    "review_on": ["reexamen"],
+    "abandon_reason": ["motif d'abandon"],
+    "abandon_comment": ["commentaire"],
+    "decline_reason": ["non-retenue"],
+    case_workflow.OVERRIDE_REASON: ["directeur", "directrice"],
+}
+
+
+def _field_of_reason(reason: str, field_names: list[str]) -> str | None:
+    text = fold(reason)
+    for field_name in field_names:
+        words = [fold(str(w)) for w in _REASON_WORDS.get(field_name, [])]
+        if any(word in text for word in words):
+            return field_name
+    return None
+
+
+def attach_reasons(form: forms.Form, reasons: list[str]) -> None:
+    """Each reason on the field it names, the others on the whole form."""
+    names = [name for name in form.fields if name not in ("version", "comment")]
+    for reason in reasons:
+        form.add_error(_field_of_reason(str(reason), names), str(reason))
+
+
+def run_case_transition(form: CaseTransitionForm, *, user) -> Case | None:
+    """Run the form's transition through the service; None with the form's errors set."""
+    if not form.is_valid():
+        return None
+    case = form.case
+    if form.cleaned_data.get("version") is not None:
+        # The service refuses when the case moved since the user opened the form.
+        case.version = form.cleaned_data["version"]
+    try:
+        return case_services.case_transition(
+            case=case,
+            name=form.name,
+            by=user,
+            comment=form.cleaned_data.get("comment", ""),
+            **form.input_data(),
+        )
+    except case_services.CaseConflict as conflict:
+        form.add_error(None, str(conflict))
+    except case_services.TransitionRefused as refused:
+        attach_reasons(form, refused.reasons)
+    return None
+
+
+def run_line_transition(form: LineTransitionForm, *, user) -> FinancingLine | None:
+    if not form.is_valid():
+        return None
+    try:
+        return line_services.financing_line_decide(
+            line=form.line,
+            name=form.name,
+            by=user,
+            comment=form.cleaned_data.get("comment", ""),
+            **form.input_data(),
+        )
+    except line_services.LineDecisionRefused as refused:
+        placed = set()
+        for field_name, messages in getattr(refused, "field_errors", {}).items():
+            for message in messages:
+                target = field_name if field_name in form.fields else None
+                form.add_error(target, message)
+                placed.add(message)
+        attach_reasons(form, [r for r in refused.reasons if str(r) not in placed])
+    return None

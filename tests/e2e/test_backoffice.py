@@ -1,0 +1,151 @@
+"""The back office in a real browser: an officer's day, a director's reassignment, another
+UR's officer kept out. The fixtures fail on any console error or request leaving 127.0.0.1."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from crm.roles import Role
+from tests.e2e.conftest import PageWatch
+from tests.factories import OrganisationFactory, PersonFactory, staff_user
+from tests.transmission.factories import CaseFactory
+from transmission import services
+from transmission.choices import ActivityKind
+from transmission.models import Case
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "secret-password-123"
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/connexion/?next=/journee/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/journee/")
+
+
+def test_an_officer_works_a_case_from_the_day_to_the_timeline(page):
+    officer = staff_user(
+        Role.OFFICER,
+        "ouest",
+        username="camille",
+        password=PASSWORD,
+        first_name="Camille",
+        last_name="Le Goff",
+    )
+    case = CaseFactory(
+        stage="qualification",
+        assigned_officer=officer,
+        organisation=OrganisationFactory(name="Menuiserie Guégan"),
+    )
+    PersonFactory(first_name="Cécile", last_name="Guéguen", organisation=case.organisation)
+    services.activity_create(
+        case=case,
+        by=officer,
+        kind=ActivityKind.TASK,
+        subject="Rappeler le cédant",
+        due_on=timezone.localdate(),
+    )
+
+    sign_in(page, "camille")
+    expect(page.locator("h1")).to_contain_text("Ma journée")
+    expect(page.locator(".account-name")).to_have_text("Camille Le Goff")
+    expect(page.locator("#day-tasks")).to_contain_text("Rappeler le cédant")
+
+    # The board: drag the card to the next column; the form asks for what is missing.
+    page.get_by_role("link", name="Pipeline").click()
+    card = page.locator(".card", has_text="Menuiserie Guégan")
+    expect(card).to_be_visible()
+    card.drag_to(page.locator('ol.cards[data-stage="feasibility"]'))
+    dialog = page.locator("dialog#modal")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#modal-title")).to_contain_text("Lancer le diagnostic")
+    dialog.get_by_role("button", name="Lancer le diagnostic").click()
+    field = dialog.locator(".field.has-error")
+    expect(field).to_contain_text("Le nombre d'emplois en jeu manque.")
+    expect(field.get_by_label("Emplois en jeu")).to_be_visible()
+    dialog.get_by_label("Emplois en jeu").fill("12")
+    dialog.get_by_role("button", name="Lancer le diagnostic").click()
+
+    # Done: the case page, its timeline newest first.
+    page.wait_for_url(re.compile(rf"/dossiers/{case.pk}/$"))
+    first_entry = page.locator(".timeline .entry").first
+    expect(first_entry).to_contain_text("Lancer le diagnostic")
+    expect(first_entry).to_contain_text("Premiers contacts → Diagnostic")
+    assert Case.objects.get(pk=case.pk).stage == "feasibility"
+
+    # A task: added without a date first (refused on the field), then with one, then done.
+    tasks = page.locator("#tasks")
+    tasks.get_by_label("Objet").fill("Envoyer le diagnostic")
+    tasks.get_by_role("button", name="Ajouter la tâche").click()
+    expect(page.locator("#tasks .field.has-error")).to_contain_text(
+        "Une tâche a besoin d'une échéance."
+    )
+    page.locator("#tasks").get_by_label("Échéance").fill(timezone.localdate().isoformat())
+    page.locator("#tasks").get_by_role("button", name="Ajouter la tâche").click()
+    row = page.locator("#tasks .row", has_text="Envoyer le diagnostic")
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="Marquer « Envoyer le diagnostic » comme faite").click()
+    expect(page.locator(".row.done", has_text="Envoyer le diagnostic")).to_be_visible()
+
+    # The global search, from the keyboard, without accents.
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("/")
+    expect(page.locator("#global-search")).to_be_focused()
+    page.keyboard.type("cecile gueguen")
+    page.keyboard.press("Enter")
+    expect(page.locator("#found-people + .rows")).to_contain_text("Cécile Guéguen")
+
+    # The people list, filtered, exported.
+    page.get_by_role("link", name="Personnes").click()
+    page.locator("form.filters").get_by_label("Rechercher").fill("gueguen")
+    page.locator("form.filters").get_by_role("button", name="Filtrer").click()
+    expect(page.locator("table tbody")).to_contain_text("Guéguen")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert "Guéguen" in content and content.count("\n") == 2
+
+
+def test_a_director_reassigns_a_case(page):
+    staff_user(Role.DIRECTOR, "ouest", username="dominique", password=PASSWORD)
+    officer = staff_user(Role.OFFICER, "ouest", first_name="Camille", last_name="Le Goff")
+    staff_user(Role.OFFICER, "ouest", first_name="Yann", last_name="Kerbrat")
+    staff_user(Role.OFFICER, "ara", first_name="Claude", last_name="Girard")
+    case = CaseFactory(assigned_officer=officer, organisation=OrganisationFactory(name="Scierie"))
+
+    sign_in(page, "dominique")
+    page.goto(f"/dossiers/{case.pk}/")
+    select = page.get_by_label("Chargé de développement")
+    options = select.locator("option").all_inner_texts()
+    assert "Claude Girard" not in options and "Yann Kerbrat" in options
+    select.select_option(label="Yann Kerbrat")
+    page.get_by_role("button", name="Réattribuer").click()
+    expect(page.locator(".messages")).to_contain_text("Le dossier a été réattribué.")
+    expect(page.locator(".case-header")).to_contain_text("Yann Kerbrat")
+
+
+def test_an_officer_of_another_ur_gets_the_french_404(browser, live_server):
+    # Chromium reports the document's own 404 as a console error: this test watches the page
+    # itself and allows exactly that one message, nothing else.
+    staff_user(Role.OFFICER, "ara", username="claude", password=PASSWORD)
+    case = CaseFactory(organisation=OrganisationFactory(name="Menuiserie Guégan"))
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris"
+    )
+    page = context.new_page()
+    watch = PageWatch(page)
+    sign_in(page, "claude")
+    response = page.goto(f"/dossiers/{case.pk}/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Page introuvable")
+    assert "Menuiserie Guégan" not in page.content()
+    context.close()
+    expected = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    assert watch.console_errors == [expected]
+    assert watch.foreign_requests == []
