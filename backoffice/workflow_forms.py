@@ -85,9 +85,9 @@ def line_transitions(line: FinancingLine, user) -> list[TransitionOption]:
             label=item.label,
             allowed=item.allowed,
             reasons=list(item.reasons),
-            permitted=item.allowed,
+            permitted=item.permitted,
         )
-        for item in line_workflow.available_transitions(line, user)
+        for item in line_workflow.LINE_WORKFLOW.available_transitions(line, user)
     ]
 
 
@@ -147,7 +147,7 @@ class LineTransitionForm(WorkflowForm):
         super().__init__(*args, **kwargs)
         self.line, self.name = line, name
         self.label = line_transition_label(name)
-        self._add_inputs(FinancingLine, list(line_workflow.INPUTS[name]), line)
+        self._add_inputs(FinancingLine, line_workflow.LINE_WORKFLOW.input_fields(line, name), line)
         if "committee_session" in self.fields:
             self.fields["committee_session"].queryset = committee_session_list(user=user).filter(
                 regional_union_id=line.plan.case.regional_union_id

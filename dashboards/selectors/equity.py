@@ -92,7 +92,7 @@ def resource_by_departement(query: DashboardQuery, resource: str) -> pd.DataFram
 
 def territories(query: DashboardQuery) -> pd.DataFrame:
     """The départements of the perimeter: code, name, population, région, UR (two queries)."""
-    departements = Departement.objects.values(
+    departements = Departement.objects.departements().values(
         "code", "name", "population", "region_id", "region__name"
     )
     coverage = RegionalUnionDepartement.objects.filter(coverage_on(timezone.localdate()))
