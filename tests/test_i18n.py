@@ -44,7 +44,8 @@ def test_login_leads_to_the_admin(client, django_user_model):
     from crm.roles import Role
     from tests.factories import staff_user
 
-    staff_user(Role.OFFICER, "ouest", username="officer", password="secret-password-123")
+    # Administrators land in the admin (officers on their day in the back office).
+    staff_user(Role.ADMINISTRATOR, username="officer", password="secret-password-123")
     response = client.post(
         "/connexion/", {"username": "officer", "password": "secret-password-123"}, follow=True
     )
