@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
+from crm.actors import SYSTEM
 from crm.models import Departement, RegionalUnionDepartement
 from crm.territories import coverage_on
 from dashboards import indices
@@ -246,7 +247,7 @@ def test_equity_index_from_raw_populations():
     case_with_history([], created_days_ago=10, postal_code="69001", ur="ara")
     result = equity.equity(period(), "cases", "departement")
     units = result.units.set_index("code")
-    populations = dict(Departement.objects.values_list("code", "population"))
+    populations = dict(Departement.objects.departements().values_list("code", "population"))
     total = sum(populations.values())
     expected_35 = 100 * (3 / populations["35"]) / (4 / total)
     assert units.loc["35", "index"] == pytest.approx(expected_35)
@@ -328,6 +329,7 @@ def test_sectors_against_the_filieres_rules():
         start=TODAY - datetime.timedelta(days=400),
         end=None,
         rationale="test",
+        by=SYSTEM,
     )
     frame = sectors.by_filiere(period()).set_index("filiere")
     for filiere in Filiere.objects.all():
