@@ -208,8 +208,8 @@ class CaseWorkflowMachine(RuleBasedStateMachine):
 
 
 SETTINGS = settings(
-    max_examples=60,
-    stateful_step_count=25,
+    max_examples=150,
+    stateful_step_count=40,
     deadline=None,
     derandomize=True,
     database=None,
