@@ -59,6 +59,44 @@ def history_redaction():
         connection.releve_redaction = False
 
 
+def history_redaction_trigger(table: str):
+    """The migration operation that lets ``table``'s immutability trigger through during a
+    redaction (its reverse restores the trigger that refuses every update)."""
+    from django.db import migrations
+
+    refuse = f"RAISE EXCEPTION '{table} rows are immutable';"
+
+    def plpgsql(body: str) -> str:
+        return (
+            f"CREATE OR REPLACE FUNCTION {table}_immutable() RETURNS trigger AS $$ "
+            f"BEGIN {body} END; $$ LANGUAGE plpgsql"
+        )
+
+    def sqlite(when: str) -> list[str]:
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} {when} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are immutable'); END",
+        ]
+
+    up = {
+        "postgresql": [
+            plpgsql(f"IF {POSTGRESQL_REDACTION_ALLOWED} THEN RETURN NEW; END IF; {refuse}")
+        ],
+        "sqlite": sqlite(f"WHEN NOT {SQLITE_REDACTION_ALLOWED}"),
+    }
+    down = {"postgresql": [plpgsql(refuse)], "sqlite": sqlite("")}
+
+    def run(statements_by_vendor):
+        def apply(apps, schema_editor):
+            for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+                schema_editor.execute(statement, params=None)
+
+        return apply
+
+    return migrations.RunPython(run(up), run(down))
+
+
 def redact_row(model, pk, **values) -> None:
     """Set ``values`` on one append-only row, inside ``history_redaction()``.
 
