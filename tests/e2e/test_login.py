@@ -20,8 +20,13 @@ def test_officer_signs_in_in_french_and_sees_only_their_ur(page):
 
     page.get_by_label("Mot de passe").fill("secret-password-123")
     page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/admin/")
-    assert "Administration de Relève" in page.content()
+    page.wait_for_url("**/journee/")
+    assert page.locator("h1").inner_text().startswith("Ma journée")
+
+    page.goto("/organisations/")
+    listed = page.locator("main").inner_text()
+    assert "Atelier rennais" in listed
+    assert "Atelier lyonnais" not in listed
 
     page.goto("/admin/crm/organisation/")
     body = page.locator("#result_list").inner_text()
