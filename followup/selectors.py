@@ -232,7 +232,9 @@ class GroupIndicators:
 
 
 def _group(key, label, reviews_qs, follow_ups_qs, on) -> GroupIndicators:
-    values = reviews_qs.aggregate(**indicators.AGGREGATES)
+    # Aliases may not shadow the model's fields (``jobs``…): prefixed, then unprefixed.
+    raw = reviews_qs.aggregate(**{f"agg_{k}": v for k, v in indicators.AGGREGATES.items()})
+    values = {k.removeprefix("agg_"): v for k, v in raw.items()}
     result = indicators.finish(values)
     alive, observed = survival_counts(follow_ups_qs, on)
     result["survival_5_years"] = indicators.survival_share(alive, observed)
