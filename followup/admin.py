@@ -100,7 +100,7 @@ class CooperativeFollowUpAdmin(TerritoryScopedAdmin):
             return _("ceased on %(date)s") % {
                 "date": obj.organisation.cooperative_ceased_on.strftime("%d/%m/%Y")
             }
-        return _("active")
+        return _("in activity")
 
     @admin.display(description=_("next révision due"))
     def next_revision(self, obj):
