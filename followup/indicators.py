@@ -186,4 +186,3 @@ def finish(values: dict) -> dict[str, float | None]:
 
 def survival_share(alive: int, observed: int) -> float | None:
     return _ratio(alive, observed)
-

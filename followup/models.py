@@ -85,7 +85,9 @@ class CooperativeFollowUp(models.Model):
         _("member of the confederation since"), null=True, blank=True
     )
     ur_member = models.BooleanField(_("member of the regional union"), default=False)
-    ur_member_since = models.DateField(_("member of the regional union since"), null=True, blank=True)
+    ur_member_since = models.DateField(
+        _("member of the regional union since"), null=True, blank=True
+    )
     revision_interval_years = models.PositiveSmallIntegerField(
         _("révision interval (years)"),
         default=REVISION_MAX_INTERVAL_YEARS,
@@ -107,14 +109,11 @@ class CooperativeFollowUp(models.Model):
                 condition=Q(revision_interval_years__gte=1)
                 & Q(revision_interval_years__lte=REVISION_MAX_INTERVAL_YEARS),
                 name="followup_revision_interval_1_5",
-                violation_error_message=_(
-                    "The révision interval must be between 1 and 5 years."
-                ),
+                violation_error_message=_("The révision interval must be between 1 and 5 years."),
             ),
             FieldCheckConstraint(
                 field="confederation_member_since",
-                condition=Q(confederation_member=True)
-                | Q(confederation_member_since__isnull=True),
+                condition=Q(confederation_member=True) | Q(confederation_member_since__isnull=True),
                 name="followup_confederation_since_needs_member",
                 violation_error_message=_(
                     "A membership date of the confederation needs the membership itself."
@@ -282,7 +281,9 @@ class AnnualReview(models.Model):
                 | (
                     Q(result__gt=0)
                     & Exact(
-                        F("result_to_employees") + F("result_to_dividends") + F("result_to_reserves"),
+                        F("result_to_employees")
+                        + F("result_to_dividends")
+                        + F("result_to_reserves"),
                         100,
                     )
                 ),
@@ -294,7 +295,8 @@ class AnnualReview(models.Model):
             ),
             FieldCheckConstraint(
                 field="employee_members",
-                condition=Q(employee_members__lte=F("members")) & Q(employee_members__lte=F("jobs")),
+                condition=Q(employee_members__lte=F("members"))
+                & Q(employee_members__lte=F("jobs")),
                 name="annualreview_employee_members_bounded",
                 violation_error_message=_(
                     "Employee members cannot outnumber the members or the jobs."

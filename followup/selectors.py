@@ -181,18 +181,14 @@ def _follow_ups(regional_union_id: int | None) -> QuerySet[CooperativeFollowUp]:
         organisation__cooperative_since__isnull=False
     ).order_by()
     if regional_union_id is not None:
-        queryset = queryset.filter(
-            scoping.territory_filter(CooperativeFollowUp, regional_union_id)
-        )
+        queryset = queryset.filter(scoping.territory_filter(CooperativeFollowUp, regional_union_id))
     return queryset
 
 
 def _day_number(path: str):
     """A date as the integer yyyymmdd: adding 50000 gives its fifth anniversary, exactly, in
     portable SQL (no date arithmetic, which SQLite and PostgreSQL spell differently)."""
-    return (
-        ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
-    )
+    return ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
 
 
 def survival_counts(queryset: QuerySet[CooperativeFollowUp], on: datetime.date) -> tuple[int, int]:
@@ -202,9 +198,7 @@ def survival_counts(queryset: QuerySet[CooperativeFollowUp], on: datetime.date) 
     fifth anniversary of the incorporation.
     """
     cutoff = add_years(on, -indicators.SURVIVAL_YEARS)
-    counts = _survival_aggregate(
-        queryset.filter(organisation__cooperative_since__lte=cutoff)
-    )
+    counts = _survival_aggregate(queryset.filter(organisation__cooperative_since__lte=cutoff))
     return counts["alive"], counts["observed"]
 
 
@@ -289,8 +283,9 @@ def indicators_by(
     else:
         cohorts = sorted(
             set(
-                lives.annotate(cohort=ExtractYear("organisation__cooperative_since"))
-                .values_list("cohort", flat=True)
+                lives.annotate(cohort=ExtractYear("organisation__cooperative_since")).values_list(
+                    "cohort", flat=True
+                )
             )
         )
         for cohort in cohorts:
@@ -314,6 +309,4 @@ def indicators_overall(
     *, year: int, on: datetime.date, regional_union_id: int | None = None
 ) -> GroupIndicators:
     """The same indicators for the whole perimeter (one group)."""
-    return _group(
-        "all", "", _reviews(year, regional_union_id), _follow_ups(regional_union_id), on
-    )
+    return _group("all", "", _reviews(year, regional_union_id), _follow_ups(regional_union_id), on)

@@ -182,9 +182,11 @@ def annual_review_record(
     if unknown:
         raise TypeError(f"annual_review_record() got unexpected fields: {sorted(unknown)}")
     _check(by, follow_up.organisation)
-    follow_up = CooperativeFollowUp.objects.select_for_update().select_related(
-        "organisation"
-    ).get(pk=follow_up.pk)
+    follow_up = (
+        CooperativeFollowUp.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=follow_up.pk)
+    )
     review = AnnualReview.objects.filter(follow_up=follow_up, year=year).first() or AnnualReview(
         follow_up=follow_up, year=year
     )

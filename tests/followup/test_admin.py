@@ -49,9 +49,7 @@ def test_lists_only_the_officers_ur_in_french(officer_client):
     assert ouest.organisation.name in text and ara.organisation.name not in text
     assert "suivis de coopératives" in text.lower() or "suivi de coopérative" in text.lower()
     assert "en activité" in text
-    other = officer_client.get(
-        reverse("admin:followup_cooperativefollowup_change", args=[ara.pk])
-    )
+    other = officer_client.get(reverse("admin:followup_cooperativefollowup_change", args=[ara.pk]))
     assert other.status_code in (302, 404)
 
 

@@ -35,7 +35,7 @@ def setting():
 
 def _row(follow_up, year=2021, capital="60", allocation=("40", "10", "50")):
     siren = follow_up.organisation.siren
-    return f"{siren},{year},10,8,7,{capital},\"80,5\",1000000,50000,{','.join(allocation)}"
+    return f'{siren},{year},10,8,7,{capital},"80,5",1000000,50000,{",".join(allocation)}'
 
 
 def test_a_good_file_is_imported_through_the_service(setting):

@@ -88,15 +88,16 @@ def test_one_cooperatives_indicators(movement):
         "jobs": 10.0,
         "women_members": 50.0,  # 4 / 8
     }
-    assert selectors.cooperative_indicators(
-        follow_up=movement["a"], user=staff_user(Role.OFFICER, "ara")
-    ) == {}
+    assert (
+        selectors.cooperative_indicators(
+            follow_up=movement["a"], user=staff_user(Role.OFFICER, "ara")
+        )
+        == {}
+    )
 
 
 def test_aggregated_by_ur_in_sql(movement):
-    groups = {
-        g.key: g for g in selectors.indicators_by(dimension="ur", year=2023, on=ON)
-    }
+    groups = {g.key: g for g in selectors.indicators_by(dimension="ur", year=2023, on=ON)}
     ouest = groups[regional_union("ouest").code]
     assert ouest.reviews == 2
     assert ouest.values == {

@@ -43,7 +43,10 @@ def test_reviews_stop_after_the_follow_up_years_and_at_cessation():
     assert years == list(range(2010, 2010 + selectors.FOLLOW_UP_YEARS))
     ceased = cooperative(since=datetime.date(2021, 1, 1))
     services.cooperative_cease(
-        organisation=ceased.organisation, on=datetime.date(2023, 3, 1), cause="liquidation", by=SYSTEM
+        organisation=ceased.organisation,
+        on=datetime.date(2023, 3, 1),
+        cause="liquidation",
+        by=SYSTEM,
     )
     tasks = selectors.reviews_due(on=datetime.date(2025, 12, 1), user=officer)
     assert sorted(t.year for t in tasks if t.follow_up_id == ceased.pk) == [2021, 2022]
@@ -54,8 +57,12 @@ def test_reviews_due_are_scoped_to_the_officers_ur():
     ouest = cooperative(since=datetime.date(2022, 1, 1), postal_code="35000")
     ara = cooperative(since=datetime.date(2022, 1, 1), postal_code="69001")
     on = datetime.date(2023, 7, 1)
-    assert {t.follow_up_id for t in selectors.reviews_due(on=on, user=staff_user(Role.OFFICER, "ouest"))} == {ouest.pk}
-    assert {t.follow_up_id for t in selectors.reviews_due(on=on, user=staff_user(Role.OFFICER, "ara"))} == {ara.pk}
+    assert {
+        t.follow_up_id for t in selectors.reviews_due(on=on, user=staff_user(Role.OFFICER, "ouest"))
+    } == {ouest.pk}
+    assert {
+        t.follow_up_id for t in selectors.reviews_due(on=on, user=staff_user(Role.OFFICER, "ara"))
+    } == {ara.pk}
     assert selectors.reviews_due(on=on, user=staff_user(Role.BOARD_MEMBER)) == []
 
 
@@ -79,4 +86,7 @@ def test_revision_reminders_six_months_ahead_and_when_triggered():
     assert reminders[0].overdue_on(datetime.date(2024, 8, 1))
     reminders = selectors.revisions_due(on=datetime.date(2024, 9, 2), user=officer)
     assert [r.follow_up_id for r in reminders] == [losses.pk, periodic.pk]
-    assert selectors.revisions_due(on=datetime.date(2024, 9, 2), user=staff_user(Role.OFFICER, "ara")) == []
+    assert (
+        selectors.revisions_due(on=datetime.date(2024, 9, 2), user=staff_user(Role.OFFICER, "ara"))
+        == []
+    )
