@@ -262,3 +262,30 @@ def test_membership_and_revision_fields():
         "Une date d'adhésion à l'union régionale suppose l'adhésion elle-même."
     ]
     assert "revision_interval_years" in errors
+
+
+def test_no_review_after_the_year_of_cessation_and_no_future_revision():
+    follow_up = cooperative(since=datetime.date(2020, 3, 1))
+    services.cooperative_cease(
+        organisation=follow_up.organisation,
+        on=datetime.date(2022, 5, 1),
+        cause=CeaseCause.LIQUIDATION,
+        by=SYSTEM,
+    )
+    follow_up.organisation.refresh_from_db()
+    errors = _errors(lambda: review(follow_up, 2023))
+    assert errors["year"] == [
+        "L'année d'un bilan ne peut pas suivre la cessation de la coopérative (2022)."
+    ]
+    errors = _errors(
+        lambda: services.follow_up_update(
+            follow_up=follow_up,
+            by=SYSTEM,
+            last_revision_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    )
+    assert errors["last_revision_on"] == [
+        "La date de la dernière révision ne peut pas être dans le futur."
+    ]
+    with pytest.raises(TypeError):
+        services.follow_up_update(follow_up=follow_up, by=SYSTEM, cease_cause="other")
