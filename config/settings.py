@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "filieres",
     "transmission",
     "financement",
+    "followup",
     "api",
     "dashboards",
     "backoffice",

@@ -1,0 +1,312 @@
+"""Reads of the follow-up, scoped to the user's territory (``crm.scoping``).
+
+- ``reviews_due``: the annual reviews an officer should collect (the day's tasks);
+- ``revisions_due``: révision coopérative reminders;
+- ``cooperative_indicators``: one cooperative's indicators, year by year;
+- ``indicators_by``: indicators aggregated by UR, kind, filière or cohort, in SQL
+  (one query per group for UR and filière — a dozen —, one query for kind and cohort),
+  for a perimeter (one UR or the country) that the caller (dashboards) authorised.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from crm import scoping
+from crm.models import RegionalUnion
+from filieres.models import Filiere
+from filieres.selectors import in_filiere
+from followup import indicators
+from followup.models import AnnualReview, CooperativeFollowUp
+from followup.revision import REMINDER_DAYS, YearFigures, add_years, revision_due
+from transmission.choices import CaseKind
+
+# Reviews are expected for the year of incorporation and the next ones, this many years in
+# all (at least five, by the brief; seven covers a Scop d'amorçage's path to 50 %).
+FOLLOW_UP_YEARS = 7
+# A year's review is due once its accounts are approved: by 30 June of the next year
+# (general meeting within six months of the year end). The task shows a month before.
+REVIEW_DUE_MONTH_DAY = (6, 30)
+REVIEW_TASK_LEAD_DAYS = 30
+DIMENSIONS = ("ur", "kind", "filiere", "cohort")
+
+
+def follow_ups(user) -> QuerySet[CooperativeFollowUp]:
+    return scoping.scope_queryset(
+        CooperativeFollowUp.objects.select_related("organisation", "case"), user
+    )
+
+
+def review_due_on(year: int) -> datetime.date:
+    month, day = REVIEW_DUE_MONTH_DAY
+    return datetime.date(year + 1, month, day)
+
+
+@dataclass(frozen=True)
+class ReviewTask:
+    follow_up_id: int
+    organisation_id: int
+    organisation_name: str
+    year: int
+    due_on: datetime.date
+
+    def overdue_on(self, on: datetime.date) -> bool:
+        return on > self.due_on
+
+
+def expected_review_years(
+    since: datetime.date, ceased_on: datetime.date | None, on: datetime.date
+) -> list[int]:
+    """The years whose review is expected and already shown as a task on ``on``."""
+    last = since.year + FOLLOW_UP_YEARS - 1
+    if ceased_on is not None:
+        last = min(last, ceased_on.year - 1)
+    return [
+        year
+        for year in range(since.year, last + 1)
+        if on >= review_due_on(year) - datetime.timedelta(days=REVIEW_TASK_LEAD_DAYS)
+    ]
+
+
+def reviews_due(*, on: datetime.date, user) -> list[ReviewTask]:
+    """The annual reviews to collect on ``on`` in the user's territory, oldest due first.
+
+    Two queries whatever the number of cooperatives.
+    """
+    rows = list(
+        follow_ups(user)
+        .filter(organisation__cooperative_since__isnull=False)
+        .filter(organisation__cooperative_since__year__gte=on.year - FOLLOW_UP_YEARS)
+        .values_list(
+            "pk",
+            "organisation_id",
+            "organisation__name",
+            "organisation__cooperative_since",
+            "organisation__cooperative_ceased_on",
+        )
+    )
+    done = set(
+        AnnualReview.objects.filter(follow_up__in=[row[0] for row in rows]).values_list(
+            "follow_up_id", "year"
+        )
+    )
+    tasks = [
+        ReviewTask(pk, organisation_id, name, year, review_due_on(year))
+        for pk, organisation_id, name, since, ceased in rows
+        for year in expected_review_years(since, ceased, on)
+        if (pk, year) not in done
+    ]
+    return sorted(tasks, key=lambda t: (t.due_on, t.organisation_name, t.follow_up_id))
+
+
+@dataclass(frozen=True)
+class RevisionReminder:
+    follow_up_id: int
+    organisation_name: str
+    due_on: datetime.date
+    reason: str
+
+    def overdue_on(self, on: datetime.date) -> bool:
+        return on > self.due_on
+
+
+def revision_of(follow_up: CooperativeFollowUp):
+    figures = [
+        YearFigures(year, result, capital)
+        for year, result, capital in follow_up.reviews.values_list(
+            "year", "result", "share_capital"
+        )
+    ]
+    return revision_due(
+        since=follow_up.organisation.cooperative_since,
+        last_revision_on=follow_up.last_revision_on,
+        interval_years=follow_up.revision_interval_years,
+        figures=figures,
+    )
+
+
+def revisions_due(*, on: datetime.date, user) -> list[RevisionReminder]:
+    """Active cooperatives whose révision is due within ``REMINDER_DAYS`` or overdue."""
+    candidates = list(
+        follow_ups(user).filter(
+            organisation__cooperative_since__isnull=False,
+            organisation__cooperative_ceased_on__isnull=True,
+        )
+    )
+    figures: dict[int, list[YearFigures]] = defaultdict(list)
+    for follow_up_id, year, result, capital in AnnualReview.objects.filter(
+        follow_up__in=candidates
+    ).values_list("follow_up_id", "year", "result", "share_capital"):
+        figures[follow_up_id].append(YearFigures(year, result, capital))
+    reminders = []
+    horizon = on + datetime.timedelta(days=REMINDER_DAYS)
+    for follow_up in candidates:
+        due = revision_due(
+            since=follow_up.organisation.cooperative_since,
+            last_revision_on=follow_up.last_revision_on,
+            interval_years=follow_up.revision_interval_years,
+            figures=figures[follow_up.pk],
+        )
+        if due.due_on <= horizon:
+            reminders.append(
+                RevisionReminder(follow_up.pk, follow_up.organisation.name, due.due_on, due.reason)
+            )
+    return sorted(reminders, key=lambda r: (r.due_on, r.organisation_name))
+
+
+def cooperative_indicators(*, follow_up: CooperativeFollowUp, user) -> dict[int, dict]:
+    """``{year: {indicator code: value}}`` for one cooperative inside the user's territory."""
+    if not scoping.can_access(user, follow_up):
+        return {}
+    return {review.year: indicators.for_review(review) for review in follow_up.reviews.all()}
+
+
+# ---------------------------------------------------------------------------- aggregates
+
+
+def _reviews(year: int, regional_union_id: int | None) -> QuerySet[AnnualReview]:
+    queryset = AnnualReview.objects.filter(year=year).order_by()
+    if regional_union_id is not None:
+        queryset = queryset.filter(scoping.territory_filter(AnnualReview, regional_union_id))
+    return queryset
+
+
+def _follow_ups(regional_union_id: int | None) -> QuerySet[CooperativeFollowUp]:
+    queryset = CooperativeFollowUp.objects.filter(
+        organisation__cooperative_since__isnull=False
+    ).order_by()
+    if regional_union_id is not None:
+        queryset = queryset.filter(scoping.territory_filter(CooperativeFollowUp, regional_union_id))
+    return queryset
+
+
+def _day_number(path: str):
+    """A date as the integer yyyymmdd: adding 50000 gives its fifth anniversary, exactly, in
+    portable SQL (no date arithmetic, which SQLite and PostgreSQL spell differently)."""
+    return ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
+
+
+def survival_counts(queryset: QuerySet[CooperativeFollowUp], on: datetime.date) -> tuple[int, int]:
+    """(alive 5 years after incorporation, observed for 5 years) among ``queryset``: one query.
+
+    Observed: incorporated at least five years before ``on``. Alive: not ceased before the
+    fifth anniversary of the incorporation.
+    """
+    cutoff = add_years(on, -indicators.SURVIVAL_YEARS)
+    counts = _survival_aggregate(queryset.filter(organisation__cooperative_since__lte=cutoff))
+    return counts["alive"], counts["observed"]
+
+
+def _survival_aggregate(queryset):
+    since = "organisation__cooperative_since"
+    ceased = "organisation__cooperative_ceased_on"
+    return queryset.annotate(
+        since_number=_day_number(since), ceased_number=_day_number(ceased)
+    ).aggregate(
+        observed=Count("pk"),
+        alive=Count(
+            "pk",
+            filter=Q(**{f"{ceased}__isnull": True})
+            | Q(ceased_number__gte=F("since_number") + indicators.SURVIVAL_YEARS * 10000),
+        ),
+    )
+
+
+@dataclass
+class GroupIndicators:
+    key: str
+    label: str
+    reviews: int
+    values: dict[str, float | None]
+
+
+def _group(key, label, reviews_qs, follow_ups_qs, on) -> GroupIndicators:
+    # Aliases may not shadow the model's fields (``jobs``…): prefixed, then unprefixed.
+    raw = reviews_qs.aggregate(**{f"agg_{k}": v for k, v in indicators.AGGREGATES.items()})
+    values = {k.removeprefix("agg_"): v for k, v in raw.items()}
+    result = indicators.finish(values)
+    alive, observed = survival_counts(follow_ups_qs, on)
+    result["survival_5_years"] = indicators.survival_share(alive, observed)
+    return GroupIndicators(str(key), str(label), values["reviews"], result)
+
+
+def indicators_by(
+    *,
+    dimension: str,
+    year: int,
+    on: datetime.date,
+    regional_union_id: int | None = None,
+) -> list[GroupIndicators]:
+    """Indicators of ``year``'s reviews, per group of ``dimension`` (``ur``, ``kind``,
+    ``filiere`` or ``cohort`` — the year of incorporation), in one perimeter.
+
+    Groups without any review nor any cooperative observed for five years are left out.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    reviews = _reviews(year, regional_union_id)
+    lives = _follow_ups(regional_union_id)
+    groups: list[tuple[str, str, Q, Q]] = []
+    if dimension == "ur":
+        unions = RegionalUnion.objects.order_by("name")
+        if regional_union_id is not None:
+            unions = unions.filter(pk=regional_union_id)
+        for union in unions:
+            groups.append(
+                (
+                    union.code,
+                    union.name,
+                    scoping.territory_filter(AnnualReview, union.pk),
+                    scoping.territory_filter(CooperativeFollowUp, union.pk),
+                )
+            )
+    elif dimension == "kind":
+        for kind in CaseKind:
+            groups.append(
+                (kind.value, kind.label, Q(follow_up__case__kind=kind), Q(case__kind=kind))
+            )
+    elif dimension == "filiere":
+        for filiere in Filiere.objects.order_by("name"):
+            groups.append(
+                (
+                    filiere.slug,
+                    filiere.name,
+                    Q(in_filiere(filiere, organisation_path="follow_up__organisation")),
+                    Q(in_filiere(filiere, organisation_path="organisation")),
+                )
+            )
+    else:
+        cohorts = sorted(
+            set(
+                lives.annotate(cohort=ExtractYear("organisation__cooperative_since")).values_list(
+                    "cohort", flat=True
+                )
+            )
+        )
+        for cohort in cohorts:
+            groups.append(
+                (
+                    str(cohort),
+                    str(cohort),
+                    Q(follow_up__organisation__cooperative_since__year=cohort),
+                    Q(organisation__cooperative_since__year=cohort),
+                )
+            )
+    results = []
+    for key, label, review_filter, life_filter in groups:
+        group = _group(key, label, reviews.filter(review_filter), lives.filter(life_filter), on)
+        if group.reviews or group.values["survival_5_years"] is not None:
+            results.append(group)
+    return results
+
+
+def indicators_overall(
+    *, year: int, on: datetime.date, regional_union_id: int | None = None
+) -> GroupIndicators:
+    """The same indicators for the whole perimeter (one group)."""
+    return _group("all", "", _reviews(year, regional_union_id), _follow_ups(regional_union_id), on)
