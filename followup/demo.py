@@ -28,7 +28,8 @@ from followup.revision import add_years
 from followup.selectors import FOLLOW_UP_YEARS
 from transmission.choices import CaseKind, Stage
 
-RUNS_AFTER = ("crm", "transmission")
+# After financement too, so the order of the whole demo is one line whatever the app order.
+RUNS_AFTER = ("crm", "transmission", "financement")
 
 EXISTING_YEARS = 10
 SURVIVAL_5_YEARS = {

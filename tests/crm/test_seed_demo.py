@@ -113,7 +113,13 @@ def test_demo_modules_come_from_the_app_registry_in_layer_order_whatever_the_app
 
     from crm.management.commands import seed_demo
 
-    expected = ["crm.demo", "filieres.demo", "transmission.demo", "financement.demo"]
+    expected = [
+        "crm.demo",
+        "filieres.demo",
+        "transmission.demo",
+        "financement.demo",
+        "followup.demo",
+    ]
     assert [module.__name__ for module in seed_demo.demo_modules()] == expected
     original = registry.get_app_configs
     monkeypatch.setattr(registry, "get_app_configs", lambda: list(reversed(list(original()))))
