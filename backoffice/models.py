@@ -116,7 +116,12 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.INVALID, ImportStatus.READY, ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (
+            ImportStatus.INVALID,
+            ImportStatus.READY,
+            ImportStatus.DONE,
+            ImportStatus.FAILED,
+        )
 
     @property
     def percent(self) -> int:

@@ -183,27 +183,33 @@ class PersonImportResource(_CreateOnlyResource):
     def create(self, row, line):
         siren = identifiers.compact_identifier(_code(row, "organisation_siren", 9))
         if not siren:
-            raise ValidationError({"organisation_siren": [_("The organisation's SIREN is missing.")]})
+            raise ValidationError(
+                {"organisation_siren": [_("The organisation's SIREN is missing.")]}
+            )
         organisation = scope_queryset(Organisation.objects.filter(siren=siren), self.by).first()
         if organisation is None:
             raise ValidationError(
-                {
-                    "organisation_siren": [
-                        _("No organisation of your territory has this SIREN.")
-                    ]
-                }
+                {"organisation_siren": [_("No organisation of your territory has this SIREN.")]}
             )
         first_name, last_name = _text(row, "first_name"), _text(row, "last_name")
         email = _text(row, "email").lower()
-        key = f"{organisation.pk}:{email}" if email else f"{organisation.pk}:{first_name.lower()}:{last_name.lower()}"
+        key = (
+            f"{organisation.pk}:{email}"
+            if email
+            else f"{organisation.pk}:{first_name.lower()}:{last_name.lower()}"
+        )
         self._seen_once(
             key,
             "email" if email else "last_name",
             line,
             _("This person of this organisation is already on line %(line)s."),
         )
-        if first_name and last_name and person_matching(
-            organisation=organisation, first_name=first_name, last_name=last_name, email=email
+        if (
+            first_name
+            and last_name
+            and person_matching(
+                organisation=organisation, first_name=first_name, last_name=last_name, email=email
+            )
         ):
             raise ValidationError(
                 {

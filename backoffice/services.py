@@ -200,7 +200,9 @@ def import_dataset(*, content: bytes, format: str):
     except ImportFileError:
         raise
     except Exception as error:  # tablib/openpyxl raise many kinds on a damaged file
-        raise ImportFileError({"file": [_("The file cannot be read as %(format)s.") % {"format": format.upper()}]}) from error
+        raise ImportFileError(
+            {"file": [_("The file cannot be read as %(format)s.") % {"format": format.upper()}]}
+        ) from error
     if dataset.headers:
         dataset.headers = [str(header or "").strip() for header in dataset.headers]
     # Lines left blank at the end of a spreadsheet are not rows.
@@ -230,12 +232,20 @@ def _run_import(resource, dataset, *, dry_run: bool, first_line: int = 2) -> tup
         for column, messages in row.error_dict.items():
             for message in messages:
                 errors.append(
-                    {"line": line, "column": _column_label(resource, column), "message": str(message)}
+                    {
+                        "line": line,
+                        "column": _column_label(resource, column),
+                        "message": str(message),
+                    }
                 )
     for number, row_errors in result.row_errors():
         for error in row_errors:
             errors.append(
-                {"line": number + first_line - 1, "column": "", "message": _("This row could not be saved: %(error)s") % {"error": error.error}}
+                {
+                    "line": number + first_line - 1,
+                    "column": "",
+                    "message": _("This row could not be saved: %(error)s") % {"error": error.error},
+                }
             )
     for error in result.base_errors:
         errors.append({"line": 0, "column": "", "message": str(error.error)})
@@ -265,7 +275,9 @@ def data_import(
 
 def organisations_import(*, file, format: str, by, dry_run: bool = True) -> ImportOutcome:
     """Import organisations from a CSV/XLSX file (see ``data_import``)."""
-    return data_import(kind=ImportKind.ORGANISATIONS, file=file, format=format, by=by, dry_run=dry_run)
+    return data_import(
+        kind=ImportKind.ORGANISATIONS, file=file, format=format, by=by, dry_run=dry_run
+    )
 
 
 def people_import(*, file, format: str, by, dry_run: bool = True) -> ImportOutcome:
@@ -327,7 +339,9 @@ def import_job_check(*, job_id: int) -> ImportJob:
         chunk = dataset.subset(rows=range(start, min(start + IMPORT_CHUNK_ROWS, len(dataset))))
         chunk.headers = dataset.headers
         with transaction.atomic():
-            _created, chunk_errors = _run_import(resource, chunk, dry_run=True, first_line=start + 2)
+            _created, chunk_errors = _run_import(
+                resource, chunk, dry_run=True, first_line=start + 2
+            )
         errors.extend(chunk_errors)
         _job_progress(job.pk, start + len(chunk))
     status = ImportStatus.INVALID if errors else ImportStatus.READY

@@ -157,6 +157,7 @@ class LineTransitionForm(WorkflowForm):
 
 # --- Running a transition --------------------------------------------------------------------
 
+
 def attach_reasons(form: forms.Form, reasons) -> None:
     """Each structured reason (``crm.workflow_engine.reasons.Reason``) on the field it names
     when the form shows that field, the others (and plain messages) on the whole form."""

@@ -81,7 +81,12 @@ def import_job_commit(request, pk: int):
         services.import_job_commit(job=job, by=request.user)
     except ValidationError as error:
         job.refresh_from_db()
-        context = {"job": job, "nav": "imports", "errors": job.errors[:200], "refusal": " ".join(error.messages)}
+        context = {
+            "job": job,
+            "nav": "imports",
+            "errors": job.errors[:200],
+            "refusal": " ".join(error.messages),
+        }
         return render(request, "backoffice/import_job.html", context, status=UNPROCESSABLE)
     return redirect("backoffice:import_job", pk=job.pk)
 

@@ -34,7 +34,9 @@ def _imported() -> list[tuple]:
     return list(
         Organisation.objects.filter(name__startswith="Coupure ")
         .order_by("siren")
-        .values_list("name", "siren", "naf_code", "legal_form", "employees", "postal_code", "departement")
+        .values_list(
+            "name", "siren", "naf_code", "legal_form", "employees", "postal_code", "departement"
+        )
     )
 
 

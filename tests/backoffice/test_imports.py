@@ -49,13 +49,13 @@ def test_a_clean_file_is_previewed_then_imported(officer):
 def test_each_error_names_its_line_and_column_in_french_and_nothing_is_written(officer):
     existing = OrganisationFactory(siren=valid_siren(20_000))
     rows = [
-        "Bonne,{},,62.01Z,sarl,,35000,".format(valid_siren(20_001)),
+        f"Bonne,{valid_siren(20_001)},,62.01Z,sarl,,35000,",
         "Siren faux,123456789,,,,,35000,",
         "Code postal inconnu,,,,,,99999,",
         "NAF faux,,,99.99Q,,,35000,",
         "Ambigu,,,,,,01590,",
-        "Doublon,{},,,,,35000,".format(valid_siren(20_001)),
-        "Déjà là,{},,,,,35000,".format(existing.siren),
+        f"Doublon,{valid_siren(20_001)},,,,,35000,",
+        f"Déjà là,{existing.siren},,,,,35000,",
         "Autre UR,,,,,,69001,Lyon",
     ]
     outcome = services.organisations_import(
@@ -64,7 +64,10 @@ def test_each_error_names_its_line_and_column_in_french_and_nothing_is_written(o
     by_line = {line: (column, message) for line, column, message in _messages(outcome)}
     assert 2 not in by_line
     assert by_line[3][0] == "siren" and "SIREN" in by_line[3][1]
-    assert by_line[4] == ("postal_code", "Le code postal « 99999 » ne correspond à aucun département français.")
+    assert by_line[4] == (
+        "postal_code",
+        "Le code postal « 99999 » ne correspond à aucun département français.",
+    )
     assert by_line[5][0] == "naf_code" and "NAF" in by_line[5][1]
     assert by_line[6][0] == "postal_code" and "plusieurs départements" in by_line[6][1]
     assert by_line[7] == ("siren", "Ce SIREN figure déjà à la ligne 2.")
@@ -86,8 +89,14 @@ def test_people_are_linked_by_siren_inside_the_territory_and_duplicates_refused(
     organisation = OrganisationFactory(siren=valid_siren(30_000))
     lyon = OrganisationFactory(siren=valid_siren(30_001), postal_code="69001", city="Lyon")
     Person.objects.create(
-        first_name="Anne", last_name="Déjà", email="anne@example.org", role="owner",
-        organisation=organisation, lawful_basis="consent", source="x", consent_date="2026-01-01",
+        first_name="Anne",
+        last_name="Déjà",
+        email="anne@example.org",
+        role="owner",
+        organisation=organisation,
+        lawful_basis="consent",
+        source="x",
+        consent_date="2026-01-01",
     )
     rows = [
         f"Yann,Le Bihan,yann@example.org,,owner,{organisation.siren},legitimate_interest,salon,",
@@ -97,12 +106,17 @@ def test_people_are_linked_by_siren_inside_the_territory_and_duplicates_refused(
         f"Sans,Date,sd@example.org,,owner,{organisation.siren},consent,salon,",
         f"Avec,Date,ad@example.org,,chef,{organisation.siren},consent,salon,15/01/2026",
     ]
-    outcome = services.people_import(file=_csv(rows, PEOPLE), format="csv", by=officer, dry_run=False)
+    outcome = services.people_import(
+        file=_csv(rows, PEOPLE), format="csv", by=officer, dry_run=False
+    )
     by_line = {line: (column, message) for line, column, message in _messages(outcome)}
     assert 2 not in by_line
     assert by_line[3] == ("email", "Cette personne de cette organisation figure déjà à la ligne 2.")
     assert by_line[4] == ("email", "Cette personne est déjà enregistrée pour cette organisation.")
-    assert by_line[5] == ("organisation_siren", "Aucune organisation de votre territoire n'a ce SIREN.")
+    assert by_line[5] == (
+        "organisation_siren",
+        "Aucune organisation de votre territoire n'a ce SIREN.",
+    )
     assert by_line[6][0] == "consent_date"
     assert by_line[7][0] == "role"
     assert not Person.objects.filter(email="yann@example.org").exists()
@@ -132,7 +146,8 @@ def test_a_board_member_and_a_financial_officer_may_not_import(board_member, fin
 
 def _upload(client, data: bytes, name: str = "orgs.csv", kind: str = "organisations"):
     return client.post(
-        reverse("backoffice:imports"), {"kind": kind, "file": io.BytesIO(data) and _named(data, name)}
+        reverse("backoffice:imports"),
+        {"kind": kind, "file": io.BytesIO(data) and _named(data, name)},
     )
 
 
@@ -180,7 +195,9 @@ def test_an_unreadable_file_is_refused_on_the_file_field(client, officer):
 
 
 def test_someone_elses_import_is_a_404(client, officer, colleague):
-    job = services.import_job_create(kind="organisations", file=_csv(_org_rows(1)), file_name="a.csv", by=officer)
+    job = services.import_job_create(
+        kind="organisations", file=_csv(_org_rows(1)), file_name="a.csv", by=officer
+    )
     client.force_login(colleague)
     assert client.get(reverse("backoffice:import_job", args=[job.pk])).status_code == 404
     assert client.post(reverse("backoffice:import_job_commit", args=[job.pk])).status_code == 404
@@ -210,7 +227,9 @@ def test_a_large_file_runs_in_the_background_with_progress(
     settings.BACKOFFICE_IMPORT_BACKGROUND_ROWS = 10
     data = _csv(_org_rows(600))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = services.import_job_create(kind="organisations", file=data, file_name="big.csv", by=officer)
+        job = services.import_job_create(
+            kind="organisations", file=data, file_name="big.csv", by=officer
+        )
     assert job.background and job.status == ImportStatus.CHECKING and job.processed_rows == 0
     assert len(callbacks) == 1  # the check is queued, not run in the request
     seen = []
@@ -233,10 +252,19 @@ def test_a_large_file_runs_in_the_background_with_progress(
 
 def test_the_polled_fragment_shows_the_progress_bar(client, officer, settings):
     settings.BACKOFFICE_IMPORT_BACKGROUND_ROWS = 1
-    job = services.import_job_create(kind="organisations", file=_csv(_org_rows(3)), file_name="b.csv", by=officer)
+    job = services.import_job_create(
+        kind="organisations", file=_csv(_org_rows(3)), file_name="b.csv", by=officer
+    )
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=2)
     client.force_login(officer)
     fragment = client.get(reverse("backoffice:import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert '<progress id="import-progress" max="3" value="2">' in fragment.text
     assert 'hx-trigger="every 1s"' in fragment.text
     assert "<html" not in fragment.text
+
+
+def test_the_menu_offers_imports_to_case_workers_only(client, officer, financial_officer):
+    client.force_login(officer)
+    assert reverse("backoffice:imports") in client.get(reverse("backoffice:home")).text
+    client.force_login(financial_officer)
+    assert reverse("backoffice:imports") not in client.get(reverse("backoffice:home")).text

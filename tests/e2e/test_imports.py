@@ -83,9 +83,9 @@ def test_an_import_of_5000_rows_shows_progress_and_commits(requires_postgresql, 
     # The check runs in the background: the page polls and the bar moves.
     progress = page.locator("#import-progress")
     expect(progress).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Vérifiées : [1-9][\d\u202f\xa0 ]* lignes sur 5000"))).to_be_visible(
-        timeout=SLOW
-    )
+    expect(
+        page.get_by_text(re.compile(r"Vérifiées : [1-9][\d\u202f\xa0 ]* lignes sur 5000"))
+    ).to_be_visible(timeout=SLOW)
     partial = int(progress.get_attribute("value") or 0)
     assert 0 < partial < ROWS or status.get_attribute("data-status") == "ready"
 
