@@ -394,3 +394,17 @@ def import_job_run_commit(*, job_id: int) -> ImportJob:
         )
     job.refresh_from_db()
     return job
+
+
+def import_job_fail(*, job_id: int) -> None:
+    """An unexpected error stopped the task: nothing was imported, the page says so."""
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.DONE).update(
+        status=ImportStatus.FAILED,
+        errors=[
+            {
+                "line": 0,
+                "column": "",
+                "message": _("The import stopped on an unexpected error: nothing was imported."),
+            }
+        ],
+    )

@@ -7,10 +7,19 @@ from config.tasks import task
 @task()
 def check_import(job_id: int) -> str:
     """The preview of a large file, with its progress on the job."""
-    return services.import_job_check(job_id=job_id).status
+    try:
+        return services.import_job_check(job_id=job_id).status
+    except Exception:
+        services.import_job_fail(job_id=job_id)
+        raise
 
 
 @task()
 def commit_import(job_id: int) -> str:
-    """The commit of a checked large file: one transaction."""
-    return services.import_job_run_commit(job_id=job_id).status
+    """The commit of a checked large file: one transaction (a killed worker leaves the job
+    "importing", and running the task again imports it)."""
+    try:
+        return services.import_job_run_commit(job_id=job_id).status
+    except Exception:
+        services.import_job_fail(job_id=job_id)
+        raise

@@ -268,3 +268,19 @@ def test_the_menu_offers_imports_to_case_workers_only(client, officer, financial
     assert reverse("backoffice:imports") in client.get(reverse("backoffice:home")).text
     client.force_login(financial_officer)
     assert reverse("backoffice:imports") not in client.get(reverse("backoffice:home")).text
+
+
+def test_a_task_stopped_by_an_unexpected_error_marks_the_job_failed(client, officer, settings):
+    settings.BACKOFFICE_IMPORT_BACKGROUND_ROWS = 1
+    job = services.import_job_create(
+        kind="organisations", file=_csv(_org_rows(3)), file_name="c.csv", by=officer
+    )
+    ImportJob.objects.filter(pk=job.pk).update(format="pdf")  # unreadable now
+    with pytest.raises(services.ImportFileError):
+        tasks.check_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    client.force_login(officer)
+    page = client.get(reverse("backoffice:import_job", args=[job.pk]))
+    assert "erreur inattendue" in page.text
+    assert 'hx-trigger="every 1s"' not in page.text
