@@ -147,7 +147,7 @@ def test_a_board_member_and_a_financial_officer_may_not_import(board_member, fin
 def _upload(client, data: bytes, name: str = "orgs.csv", kind: str = "organisations"):
     return client.post(
         reverse("backoffice:imports"),
-        {"kind": kind, "file": io.BytesIO(data) and _named(data, name)},
+        {"kind": kind, "file": _named(data, name)},
     )
 
 
