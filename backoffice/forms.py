@@ -109,3 +109,11 @@ class NewOrganisationForm(forms.Form):
     postal_code = forms.CharField(label=_("postal code"), max_length=10)
     city = forms.CharField(label=_("city"), max_length=100, required=False)
     naf_code = forms.CharField(label=_("NAF code"), max_length=8, required=False)
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("what the file holds"),
+        choices=[("organisations", _("organisations")), ("people", _("people"))],
+    )
+    file = forms.FileField(label=_("CSV or XLSX file"))

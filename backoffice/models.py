@@ -57,3 +57,74 @@ class DigestPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.daily_digest}"
+
+
+class ImportKind(models.TextChoices):
+    ORGANISATIONS = "organisations", _("organisations")
+    PEOPLE = "people", _("people")
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("XLSX")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("checking")
+    INVALID = "invalid", _("errors to correct")
+    READY = "ready", _("ready to import")
+    COMMITTING = "committing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """One uploaded file of organisations or people: its check (preview), then its commit.
+
+    Large files are checked and committed by a background task; the page polls ``status`` and
+    ``processed_rows``. The rows and the ``done`` status commit in one transaction.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    background = models.BooleanField(_("run in the background"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_rows = models.PositiveIntegerField(_("rows created"), default=0)
+    errors = models.JSONField(_("errors"), default=list, encoder=DjangoJSONEncoder)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (
+            ImportStatus.INVALID,
+            ImportStatus.READY,
+            ImportStatus.DONE,
+            ImportStatus.FAILED,
+        )
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -1,6 +1,7 @@
 """Writes of the back office: compositions of the lower apps' services, nothing more."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backoffice.access import works_on_cases
-from backoffice.models import DigestPreference, PersonMerge
+from backoffice.models import (
+    DigestPreference,
+    ImportFormat,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    PersonMerge,
+)
 from backoffice.search_text import fold
 from backoffice.selectors import day
 from backoffice.selectors.staff import digest_recipients
@@ -122,3 +130,281 @@ def daily_digest_send(*, today: datetime.date | None = None) -> int:
             body = render_to_string("backoffice/email/daily_digest.txt", context)
         sent += send_mail(subject, body, None, [user.email], fail_silently=True)
     return sent
+
+
+# --- Imports of organisations and people -----------------------------------------------------
+
+IMPORT_CHUNK_ROWS = 250  # rows checked between two progress updates of a background check
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def import_background_rows() -> int:
+    """Files with more rows than this are checked and committed by a background task."""
+    return getattr(settings, "BACKOFFICE_IMPORT_BACKGROUND_ROWS", 2000)
+
+
+class ImportFileError(ValidationError):
+    """The file itself cannot be read (format, encoding, headers): nothing is checked."""
+
+
+@dataclass
+class ImportOutcome:
+    total_rows: int
+    created_rows: int
+    errors: list[dict]  # {"line", "column", "message"}; line 1 is the header
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _import_resource(kind: str, by):
+    from backoffice.resources import OrganisationImportResource, PersonImportResource
+
+    if kind == ImportKind.ORGANISATIONS:
+        return OrganisationImportResource(by=by)
+    if kind == ImportKind.PEOPLE:
+        return PersonImportResource(by=by)
+    raise ImportFileError({"kind": [_("Unknown kind of import.")]})
+
+
+def import_columns(kind: str) -> list[str]:
+    return list(_import_resource(kind, None).columns)
+
+
+def _check_may_import(by, kind: str) -> None:
+    codename = "crm.add_organisation" if kind == ImportKind.ORGANISATIONS else "crm.add_person"
+    if not (works_on_cases(by) and by.has_perm(codename)):
+        raise PermissionDenied(_("You may not import organisations or people."))
+
+
+def import_dataset(*, content: bytes, format: str):
+    """The file as a ``tablib.Dataset`` with stripped headers, or ``ImportFileError``."""
+    import tablib
+
+    if len(content) > IMPORT_MAX_BYTES:
+        raise ImportFileError({"file": [_("The file is larger than 20 MB.")]})
+    try:
+        if format == ImportFormat.CSV:
+            text = content.decode("utf-8-sig")
+            first_line = text.split("\n", 1)[0]
+            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            dataset = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+        elif format == ImportFormat.XLSX:
+            dataset = tablib.Dataset().load(content, format="xlsx")
+        else:
+            raise ImportFileError({"format": [_("Choose a CSV or XLSX file.")]})
+    except UnicodeDecodeError as error:
+        raise ImportFileError({"file": [_("The CSV file must be encoded in UTF-8.")]}) from error
+    except ImportFileError:
+        raise
+    except Exception as error:  # tablib/openpyxl raise many kinds on a damaged file
+        raise ImportFileError(
+            {"file": [_("The file cannot be read as %(format)s.") % {"format": format.upper()}]}
+        ) from error
+    if dataset.headers:
+        dataset.headers = [str(header or "").strip() for header in dataset.headers]
+    # Lines left blank at the end of a spreadsheet are not rows.
+    for index in reversed(range(len(dataset))):
+        if all(str(value or "").strip() == "" for value in dataset[index]):
+            del dataset[index]
+    return dataset
+
+
+def _column_label(resource, column: str) -> str:
+    return column if column in resource.columns else ""
+
+
+def _run_import(resource, dataset, *, dry_run: bool, first_line: int = 2) -> tuple[int, list[dict]]:
+    """Run ``dataset`` through ``resource`` all or nothing; (rows created, errors)."""
+    resource.line_offset = first_line - 1
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+    )
+    errors: list[dict] = []
+    for row in result.invalid_rows:
+        line = row.number + first_line - 1
+        for column, messages in row.error_dict.items():
+            for message in messages:
+                errors.append(
+                    {
+                        "line": line,
+                        "column": _column_label(resource, column),
+                        "message": str(message),
+                    }
+                )
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append(
+                {
+                    "line": number + first_line - 1,
+                    "column": "",
+                    "message": _("This row could not be saved: %(error)s") % {"error": error.error},
+                }
+            )
+    for error in result.base_errors:
+        errors.append({"line": 0, "column": "", "message": str(error.error)})
+    errors.sort(key=lambda item: item["line"])
+    created = result.totals.get("new", 0) if not errors else 0
+    return created, errors
+
+
+def data_import(
+    *, kind: str, file, format: str, by, dry_run: bool = True, on_row=None
+) -> ImportOutcome:
+    """Check (``dry_run``) or import a CSV/XLSX file of organisations or people, all or nothing.
+
+    ``file``: bytes or a file object. Every row goes through ``crm.services``; a file with one
+    refused row saves no row. ``by`` must be an officer or director holding the add permission;
+    a regional user imports only into their UR.
+    """
+    _check_may_import(by, kind)
+    content = file if isinstance(file, bytes) else file.read()
+    dataset = import_dataset(content=content, format=format)
+    resource = _import_resource(kind, by)
+    resource.on_row = on_row
+    with transaction.atomic():
+        created, errors = _run_import(resource, dataset, dry_run=dry_run)
+    return ImportOutcome(len(dataset), created, errors, dry_run)
+
+
+def organisations_import(*, file, format: str, by, dry_run: bool = True) -> ImportOutcome:
+    """Import organisations from a CSV/XLSX file (see ``data_import``)."""
+    return data_import(
+        kind=ImportKind.ORGANISATIONS, file=file, format=format, by=by, dry_run=dry_run
+    )
+
+
+def people_import(*, file, format: str, by, dry_run: bool = True) -> ImportOutcome:
+    """Import people from a CSV/XLSX file (see ``data_import``)."""
+    return data_import(kind=ImportKind.PEOPLE, file=file, format=format, by=by, dry_run=dry_run)
+
+
+def import_job_create(*, kind: str, file, file_name: str, by) -> ImportJob:
+    """Record an uploaded file and check it: at once when small, by a background task when
+    it has more rows than ``import_background_rows()``."""
+    _check_may_import(by, kind)
+    content = file if isinstance(file, bytes) else file.read()
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension not in ImportFormat.values:
+        raise ImportFileError({"file": [_("Choose a CSV or XLSX file.")]})
+    dataset = import_dataset(content=content, format=extension)
+    missing = [c for c in import_columns(kind) if c not in (dataset.headers or [])]
+    if missing:
+        raise ImportFileError(
+            {"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}]}
+        )
+    if not len(dataset):
+        raise ImportFileError({"file": [_("The file has no rows.")]})
+    job = ImportJob.objects.create(
+        kind=kind,
+        format=extension,
+        file_name=file_name[:255],
+        content=content,
+        total_rows=len(dataset),
+        background=len(dataset) > import_background_rows(),
+        created_by=by,
+    )
+    if job.background:
+        from backoffice.tasks import check_import
+
+        transaction.on_commit(lambda: check_import.enqueue(job.pk))
+    else:
+        import_job_check(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def _job_progress(job_id: int, processed: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(processed_rows=processed)
+
+
+def import_job_check(*, job_id: int) -> ImportJob:
+    """The preview: every row checked (nothing kept), the errors recorded on the job.
+
+    In chunks, each rolled back, so that the progress shows between two chunks; duplicates
+    across chunks are still found (the resource remembers the file's keys).
+    """
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    dataset = import_dataset(content=bytes(job.content), format=job.format)
+    resource = _import_resource(job.kind, job.created_by)
+    errors: list[dict] = []
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING, processed_rows=0)
+    for start in range(0, len(dataset), IMPORT_CHUNK_ROWS):
+        chunk = dataset.subset(rows=range(start, min(start + IMPORT_CHUNK_ROWS, len(dataset))))
+        chunk.headers = dataset.headers
+        with transaction.atomic():
+            _created, chunk_errors = _run_import(
+                resource, chunk, dry_run=True, first_line=start + 2
+            )
+        errors.extend(chunk_errors)
+        _job_progress(job.pk, start + len(chunk))
+    status = ImportStatus.INVALID if errors else ImportStatus.READY
+    ImportJob.objects.filter(pk=job.pk).update(status=status, errors=errors[:1000])
+    job.refresh_from_db()
+    return job
+
+
+def import_job_commit(*, job: ImportJob, by) -> ImportJob:
+    """Import a checked file: at once when small, else by a background task."""
+    if job.created_by_id != by.pk:
+        raise PermissionDenied(_("This import belongs to someone else."))
+    _check_may_import(by, job.kind)
+    if job.status not in (ImportStatus.READY, ImportStatus.COMMITTING):
+        raise ValidationError(_("This file is not ready to be imported."))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.COMMITTING, processed_rows=0)
+    if job.background:
+        from backoffice.tasks import commit_import
+
+        transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+    else:
+        import_job_run_commit(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run_commit(*, job_id: int) -> ImportJob:
+    """The commit: every row again through the services, and the job marked done, in ONE
+    transaction. A process killed half-way leaves no row; running it again gives the same
+    result; a job already done is not imported twice (its row is locked, then re-read)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        if job.status != ImportStatus.COMMITTING:
+            return job
+        dataset = import_dataset(content=bytes(job.content), format=job.format)
+        resource = _import_resource(job.kind, job.created_by)
+        created, errors = _run_import(resource, dataset, dry_run=False)
+        if not errors:
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportStatus.DONE,
+                created_rows=created,
+                processed_rows=job.total_rows,
+                committed_at=timezone.now(),
+            )
+    if errors:
+        # The data changed since the check (e.g. a colleague recorded the same SIREN): the
+        # resource rolled every row back.
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.INVALID, errors=errors[:1000], processed_rows=0
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_fail(*, job_id: int) -> None:
+    """An unexpected error stopped the task: nothing was imported, the page says so."""
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.DONE).update(
+        status=ImportStatus.FAILED,
+        errors=[
+            {
+                "line": 0,
+                "column": "",
+                "message": _("The import stopped on an unexpected error: nothing was imported."),
+            }
+        ],
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backoffice.views import account, board, case, case_new, day, lists, people, search
+from backoffice.views import account, board, case, case_new, day, imports, lists, people, search
 
 app_name = "backoffice"
 
@@ -38,5 +38,13 @@ urlpatterns = [
     path("personnes/doublons/", people.duplicates, name="duplicates"),
     path("personnes/fusionner/", people.merge, name="merge"),
     path("recherche/", search.search, name="search"),
+    path("imports/", imports.import_home, name="imports"),
+    path("imports/<int:pk>/", imports.import_job, name="import_job"),
+    path("imports/<int:pk>/importer/", imports.import_job_commit, name="import_job_commit"),
+    path(
+        "imports/modele/<str:kind>.<str:export_format>",
+        imports.import_template,
+        name="import_template",
+    ),
     path("parametres/", account.account_settings, name="settings"),
 ]

@@ -3,8 +3,8 @@
 Everything the screens need from ``transmission.workflow`` / ``financement.workflow`` and
 their services goes through here: which transitions a user sees, the form a transition
 collects (its inputs for the case's kind, pre-filled with the stored values), running it, and
-turning its refusal into form errors. When the engine's reasons become structured
-(``field``, ``message``), only ``_field_of_reason`` and the two ``run_*`` functions change.
+turning its refusal into form errors: the engine's reasons are structured (``field``,
+``message``) and each lands on the field it names.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.search_text import fold
+from crm.workflow_engine.reasons import as_reasons
 from financement import services as line_services
 from financement import workflow as line_workflow
 from financement.models import FinancingLine
@@ -157,42 +157,13 @@ class LineTransitionForm(WorkflowForm):
 
 # --- Running a transition --------------------------------------------------------------------
 
-# Until reasons name their field (issue 9), a reason is attached to the input whose words it
-# contains. Per input, the words of its French messages; first match wins.
-_REASON_WORDS = {
-    "jobs_at_stake": ["emplois en jeu"],
-    "valuation": ["valorisation"],
-    "owner_agreement_on": ["accord de principe"],
-    "court_offer_deadline": ["offres"],
-    "target_form": ["forme cooperative visee", "forme juridique"],
-    "founding_members": ["associes fondateurs"],
-    "member_categories": ["categories d'associes"],
-    "employees_informed_on": ["information des salaries"],
-    "cooperative_siren": ["siren"],
-    "registered_on": ["immatriculation"],
-    "jobs_at_incorporation": ["emplois crees"],
-    "review_on": ["reexamen"],
-    "abandon_reason": ["motif d'abandon"],
-    "abandon_comment": ["commentaire"],
-    "decline_reason": ["non-retenue"],
-    case_workflow.OVERRIDE_REASON: ["directeur", "directrice"],
-}
 
-
-def _field_of_reason(reason: str, field_names: list[str]) -> str | None:
-    text = fold(reason)
-    for field_name in field_names:
-        words = [fold(str(w)) for w in _REASON_WORDS.get(field_name, [])]
-        if any(word in text for word in words):
-            return field_name
-    return None
-
-
-def attach_reasons(form: forms.Form, reasons: list[str]) -> None:
-    """Each reason on the field it names, the others on the whole form."""
-    names = [name for name in form.fields if name not in ("version", "comment")]
-    for reason in reasons:
-        form.add_error(_field_of_reason(str(reason), names), str(reason))
+def attach_reasons(form: forms.Form, reasons) -> None:
+    """Each structured reason (``crm.workflow_engine.reasons.Reason``) on the field it names
+    when the form shows that field, the others (and plain messages) on the whole form."""
+    for reason in as_reasons(reasons):
+        target = reason.field if reason.field in form.fields else None
+        form.add_error(target, str(reason))
 
 
 def run_case_transition(form: CaseTransitionForm, *, user) -> Case | None:
@@ -214,7 +185,7 @@ def run_case_transition(form: CaseTransitionForm, *, user) -> Case | None:
     except case_services.CaseConflict as conflict:
         form.add_error(None, str(conflict))
     except case_services.TransitionRefused as refused:
-        attach_reasons(form, refused.reasons)
+        attach_reasons(form, refused.refusals)
     return None
 
 
@@ -230,11 +201,5 @@ def run_line_transition(form: LineTransitionForm, *, user) -> FinancingLine | No
             **form.input_data(),
         )
     except line_services.LineDecisionRefused as refused:
-        placed = set()
-        for field_name, messages in getattr(refused, "field_errors", {}).items():
-            for message in messages:
-                target = field_name if field_name in form.fields else None
-                form.add_error(target, message)
-                placed.add(message)
-        attach_reasons(form, [r for r in refused.reasons if str(r) not in placed])
+        attach_reasons(form, refused.refusals)
     return None

@@ -36,3 +36,11 @@ def stage_label(code: str) -> str:
         return str(Stage(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def may_import(user) -> bool:
+    """Officers and directors import organisations and people (the service checks again)."""
+    from backoffice.access import works_on_cases
+
+    return works_on_cases(user)

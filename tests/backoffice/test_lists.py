@@ -147,3 +147,37 @@ def test_organisation_page_of_another_ur_is_404(client, officer, ara_case, setti
     response = client.get(reverse("backoffice:organisation", args=[ara_case.organisation_id]))
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def _exported_rows(response, export_format: str) -> list[list]:
+    if export_format == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    ("url_name", "query", "expected", "absent"),
+    [
+        ("backoffice:cases", "kervella", "Scierie Kervella", "Café des Halles"),
+        ("backoffice:organisations", "halles", "Café des Halles", "Scierie Kervella"),
+        ("backoffice:people", "gueguen", "Guéguen", "Lyon"),
+    ],
+)
+def test_every_list_exports_its_filtered_rows_in_both_formats(
+    client, officer, cases, ara_case, url_name, query, expected, absent, export_format
+):
+    """Cases, organisations and people: CSV and XLSX hold the filtered list, of the UR only."""
+    PersonFactory(first_name="Cécile", last_name="Guéguen")
+    PersonFactory(first_name="Cécile", last_name="Lyon", organisation=ara_case.organisation)
+    client.force_login(officer)
+    response = client.get(reverse(url_name), {"q": query, "export": export_format})
+    assert response.status_code == 200
+    assert f".{export_format}" in response["Content-Disposition"]
+    cells = [str(cell) for row in _exported_rows(response, export_format)[1:] for cell in row]
+    assert any(expected in cell for cell in cells)
+    assert not any(absent in cell for cell in cells)
+    everything = client.get(reverse(url_name), {"export": export_format})
+    all_cells = [str(c) for row in _exported_rows(everything, export_format)[1:] for c in row]
+    assert not any(ara_case.organisation.name in cell for cell in all_cells)

@@ -104,3 +104,34 @@ def test_the_transition_leading_to_a_column(officer):
     assert workflow_forms.case_transition_to_stage(case, "structuring") == "start_structuring"
     assert workflow_forms.case_transition_to_stage(case, "on_hold") == "put_on_hold"
     assert workflow_forms.case_transition_to_stage(case, "closing") is None
+
+
+def test_a_structured_reason_lands_on_its_field_whatever_its_words(officer):
+    """The field comes from ``Reason.field``, not from words found in the message."""
+    from crm.workflow_engine.reasons import Reason
+
+    case = CaseFactory(stage="feasibility", kind="takeover", assigned_officer=officer)
+    form = workflow_forms.CaseTransitionForm(
+        {"version": case.version}, case=case, name="start_structuring"
+    )
+    assert form.is_valid()
+    workflow_forms.attach_reasons(
+        form,
+        [
+            Reason("valuation", "Texte sans aucun mot connu."),
+            Reason("owner_agreement_on", "Les emplois en jeu et la valorisation : autre champ."),
+            Reason("not_an_input_of_this_form", "Ailleurs."),
+            Reason(None, "Pour tout le formulaire."),
+        ],
+    )
+    assert form.errors["valuation"] == ["Texte sans aucun mot connu."]
+    assert form.errors["owner_agreement_on"] == [
+        "Les emplois en jeu et la valorisation : autre champ."
+    ]
+    assert "jobs_at_stake" not in form.errors
+    assert form.non_field_errors() == ["Ailleurs.", "Pour tout le formulaire."]
+
+
+def test_the_keyword_table_is_gone():
+    assert not hasattr(workflow_forms, "_REASON_WORDS")
+    assert not hasattr(workflow_forms, "_field_of_reason")

@@ -1,0 +1,231 @@
+"""Import of organisations and people from CSV/XLSX (django-import-export resources).
+
+The resources only read columns: every row is written through ``crm.services``
+(``organisation_create`` / ``person_create``), whose validation (SIREN, SIRET, NAF code, postal
+code and city, choices, uniqueness) is the one rule; its errors come back keyed by field and are
+shown per row under the column of the same name. What is proper to an import is checked here:
+duplicates inside the file, duplicates of people already recorded (``crm.services.person_matching``)
+and the territory of a regional user. Rows are always created, never updated.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export import resources
+
+from crm import identifiers
+from crm.models import Organisation, Person
+from crm.scoping import can_access, scope_queryset
+from crm.services import organisation_create, person_create, person_matching
+
+ORGANISATION_COLUMNS = [
+    "name",
+    "siren",
+    "siret",
+    "naf_code",
+    "legal_form",
+    "employees",
+    "postal_code",
+    "city",
+]
+PERSON_COLUMNS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "role",
+    "organisation_siren",
+    "lawful_basis",
+    "source",
+    "consent_date",
+]
+
+
+def _text(row, column: str) -> str:
+    value = row.get(column)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number cell of a spreadsheet (SIREN, employees)
+    return str(value).strip()
+
+
+def _code(row, column: str, width: int) -> str:
+    """An identifier: a spreadsheet number cell lost its leading zeros (SIREN 012…, 01590)."""
+    value = row.get(column)
+    text = _text(row, column)
+    if isinstance(value, (int, float)) and text.isdigit():
+        return text.zfill(width)
+    return text
+
+
+def _date(row, column: str):
+    """A date cell: a spreadsheet date, dd/mm/yyyy (as French users type it) or ISO."""
+    value = row.get(column)
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(row, column)
+    if not text:
+        return None
+    try:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return text  # ISO, or refused by the model's validation naming the column
+
+
+class _CreateOnlyResource(resources.ModelResource):
+    """Every row creates one object through a service; ``by`` is who imports."""
+
+    columns: list[str] = []
+
+    def __init__(self, *, by, **kwargs):
+        super().__init__(**kwargs)
+        self.by = by
+        self.seen: dict[str, int] = {}  # in-file duplicate key → first line number
+        self.on_row = None  # called with the number of rows read so far
+        self.line_offset = 1  # line of the file = row number + this (line 1: the headers)
+
+    def get_instance(self, instance_loader, row):
+        return None  # never an update
+
+    def import_instance(self, instance, row, **kwargs):
+        missing = [column for column in self.columns if column not in row]
+        if missing:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
+                    ]
+                }
+            )
+        instance._row = row
+        instance._line = (kwargs.get("row_number") or 0) + self.line_offset
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def _seen_once(self, key: str, column: str, line: int, message: str) -> None:
+        first = self.seen.setdefault(key, line)
+        if first != line:
+            raise ValidationError({column: [message % {"line": first}]})
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # One savepoint per row: a refused row leaves nothing behind it.
+        with transaction.atomic():
+            saved = self.create(instance._row, instance._line)
+        instance.pk = saved.pk
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.on_row is not None:
+            self.on_row(kwargs.get("row_number") or 0)
+
+    def create(self, row, line):
+        raise NotImplementedError
+
+
+class OrganisationImportResource(_CreateOnlyResource):
+    columns = ORGANISATION_COLUMNS
+
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_COLUMNS
+        import_id_fields = []
+        skip_diff = True
+        use_transactions = True
+        clean_model_instances = False
+
+    def create(self, row, line):
+        siren = identifiers.compact_identifier(_code(row, "siren", 9))
+        if siren:
+            self._seen_once(
+                f"siren:{siren}", "siren", line, _("This SIREN is already on line %(line)s.")
+            )
+            if Organisation.objects.filter(siren=siren).exists():
+                raise ValidationError(
+                    {"siren": [_("An organisation with this SIREN is already recorded.")]}
+                )
+        employees = _text(row, "employees")
+        organisation = organisation_create(
+            name=_text(row, "name"),
+            siren=siren or None,
+            siret=_code(row, "siret", 14),
+            naf_code=_text(row, "naf_code"),
+            legal_form=_text(row, "legal_form"),
+            employees=employees or None,
+            postal_code=_code(row, "postal_code", 5),
+            city=_text(row, "city"),
+        )
+        if not can_access(self.by, organisation):
+            raise ValidationError(
+                {"postal_code": [_("This postal code is outside your regional union.")]}
+            )
+        return organisation
+
+
+class PersonImportResource(_CreateOnlyResource):
+    columns = PERSON_COLUMNS
+
+    class Meta:
+        model = Person
+        fields = PERSON_COLUMNS
+        import_id_fields = []
+        skip_diff = True
+        use_transactions = True
+        clean_model_instances = False
+
+    def create(self, row, line):
+        siren = identifiers.compact_identifier(_code(row, "organisation_siren", 9))
+        if not siren:
+            raise ValidationError(
+                {"organisation_siren": [_("The organisation's SIREN is missing.")]}
+            )
+        organisation = scope_queryset(Organisation.objects.filter(siren=siren), self.by).first()
+        if organisation is None:
+            raise ValidationError(
+                {"organisation_siren": [_("No organisation of your territory has this SIREN.")]}
+            )
+        first_name, last_name = _text(row, "first_name"), _text(row, "last_name")
+        email = _text(row, "email").lower()
+        key = (
+            f"{organisation.pk}:{email}"
+            if email
+            else f"{organisation.pk}:{first_name.lower()}:{last_name.lower()}"
+        )
+        self._seen_once(
+            key,
+            "email" if email else "last_name",
+            line,
+            _("This person of this organisation is already on line %(line)s."),
+        )
+        if (
+            first_name
+            and last_name
+            and person_matching(
+                organisation=organisation, first_name=first_name, last_name=last_name, email=email
+            )
+        ):
+            raise ValidationError(
+                {
+                    "email" if email else "last_name": [
+                        _("This person is already recorded for this organisation.")
+                    ]
+                }
+            )
+        return person_create(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            phone=_text(row, "phone"),
+            role=_text(row, "role"),
+            organisation=organisation,
+            lawful_basis=_text(row, "lawful_basis"),
+            source=_text(row, "source"),
+            consent_date=_date(row, "consent_date"),
+        )
