@@ -19,3 +19,5 @@ class CrmConfig(AppConfig):
         post_migrate.connect(_sync_role_groups, dispatch_uid="crm.role_groups_sync")
         # The SQLite function the history triggers ask before refusing an update.
         from crm import redaction  # noqa: F401
+        # Marks a fresh login's session as just refreshed (sliding expiry, crm.security).
+        from crm import security  # noqa: F401
