@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin import TerritoryScopedAdmin
+from crm.admin import TerritoryChoicesMixin, TerritoryScopedAdmin
 from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_as_permission_denied
 from transmission import extension_points, services
 from transmission.models import Activity, Case, StageChange
@@ -41,7 +41,7 @@ ALWAYS_READ_ONLY = [
 StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"))
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(TerritoryChoicesMixin, admin.TabularInline):
     """Existing activities are shown; new ones are recorded through the service."""
 
     model = Activity
