@@ -8,6 +8,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from crm import scoping
+from crm.admin_mixins import ReadOnlyAdminMixin
 from crm.models import NafVersion
 from filieres import naf, services
 from filieres.models import Filiere, NafCorrespondence, RegionalPriority
@@ -183,17 +184,8 @@ class RegionalPriorityAdmin(NoRevertHistoryAdmin):
 
 
 @admin.register(NafCorrespondence)
-class NafCorrespondenceAdmin(admin.ModelAdmin):
+class NafCorrespondenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Loaded from INSEE's file by ``load_naf_correspondence``; read-only here."""
 
     list_display = ["rev2_code", "naf2025_code"]
     search_fields = ["rev2_code", "naf2025_code"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
