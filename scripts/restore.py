@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from backup import database_settings, pg_environment  # noqa: E402
+from backup import database_settings, pg_environment
 
 
 def restore(source: Path, db: dict | None = None) -> None:

@@ -15,8 +15,8 @@ from tests.transmission.factories import CaseFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-import backup as backup_script  # noqa: E402
-import restore as restore_script  # noqa: E402
+import backup as backup_script
+import restore as restore_script
 
 HISTORY_TABLES = [
     "transmission_stagechange",
@@ -66,9 +66,11 @@ def test_a_postgresql_dump_restores_into_a_fresh_database(requires_postgresql, t
         admin.execute(f'CREATE DATABASE "{fresh}"')
     try:
         restore_script.restore(dump, db={**source, "NAME": fresh})
-        with psycopg.connect(dbname=fresh, **conninfo) as restored:
-            with restored.cursor() as cursor:
-                assert _counts_and_checksum(cursor) == expected
+        with (
+            psycopg.connect(dbname=fresh, **conninfo) as restored,
+            restored.cursor() as cursor,
+        ):
+            assert _counts_and_checksum(cursor) == expected
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
