@@ -81,6 +81,13 @@ class FiliereAdmin(ImportExportMixin, NoRevertHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("prefixes")
 
+    def get_fields(self, request, obj=None):
+        # Read-only viewers get the prefixes through prefix_list: the form's "prefixes" field
+        # would be looked up on the object, where it is the related manager (a 500).
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["name", "slug", "description", "prefix_list"]
+        return super().get_fields(request, obj)
+
     def has_import_permission(self, request):
         # An import overwrites the national list: the service's rule, shown as the button.
         return services.may_manage_filieres(request.user)

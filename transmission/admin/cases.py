@@ -6,6 +6,7 @@ financing lines): a small form collecting what its guards need, posted to
 through ``transmission.extension_points``, never by re-registering this admin.
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.admin import TerritoryChoicesMixin, TerritoryScopedAdmin
 from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_as_permission_denied
 from transmission import extension_points, services
+from transmission.choices import ActivityKind
 from transmission.models import Activity, Case, StageChange
 from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
 
@@ -41,10 +43,22 @@ ALWAYS_READ_ONLY = [
 StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"))
 
 
+class ActivityInlineForm(forms.ModelForm):
+    """Says on the field what ``services.activity_create`` would refuse after the case was
+    saved (a task without a due date was a 500): the page comes back with the input."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ActivityKind.TASK and not cleaned.get("due_on"):
+            self.add_error("due_on", _("A task needs a due date."))
+        return cleaned
+
+
 class ActivityInline(TerritoryChoicesMixin, admin.TabularInline):
     """Existing activities are shown; new ones are recorded through the service."""
 
     model = Activity
+    form = ActivityInlineForm
     fields = ["kind", "subject", "happened_on", "due_on", "assignee", "minutes_spent", "done"]
     extra = 0
     can_delete = False
