@@ -47,3 +47,20 @@ def test_a_task_without_a_due_date_gets_the_fields_message(client):
     assert "Une tâche a besoin d'une échéance." in page
     assert "Rappeler le cédant" in page
     assert not Activity.objects.filter(case=case, subject="Rappeler le cédant").exists()
+
+
+def test_a_colleagues_case_is_read_only_in_the_admin(client):
+    mine = staff_user(Role.OFFICER, "ouest", username="moi")
+    colleague = staff_user(Role.OFFICER, "ouest", username="collegue")
+    case = CaseFactory(
+        organisation=OrganisationFactory(postal_code="35000"), assigned_officer=colleague
+    )
+    url = f"/admin/transmission/case/{case.pk}/change/"
+    client.force_login(mine)
+    page = client.get(url).content.decode()
+    assert 'name="_save"' not in page
+    assert client.post(url, {"jobs_at_stake": "99"}).status_code == 403
+    case.refresh_from_db()
+    assert case.jobs_at_stake != 99
+    client.force_login(colleague)
+    assert 'name="_save"' in client.get(url).content.decode()

@@ -17,6 +17,7 @@ from transmission import extension_points, services
 from transmission.choices import ActivityKind
 from transmission.models import Activity, Case, StageChange
 from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
+from transmission.workflow.permissions import works_on_case_refusal
 
 # Closing data arrive with the transition that needs them, never through the change form.
 TRANSITION_ONLY_FIELDS = [
@@ -161,6 +162,13 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # A colleague's case is shown read-only: only its officer and the UR's direction
+        # change it (the service's rule, asked rather than restated).
+        if obj is not None and works_on_case_refusal(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         # Thin: every write goes through a service (permission, UR, reference, history).
