@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED ?= 2024
 
-.PHONY: run test lint format install install-dev migrate demo serve messages clean
+.PHONY: run test lint format install install-dev migrate demo serve messages clean backup restore reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,17 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Backups of the configured database (DATABASE_URL): PostgreSQL pg_dump custom format, or a
+# SQLite online copy. `make restore FILE=backups/releve-….dump` replaces the database content.
+backup: install
+	$(BIN)/python scripts/backup.py $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=path/to/backup" && exit 2)
+	$(BIN)/python scripts/restore.py $(FILE)
+
+# Reliability scoreboard (authorization matrix, fuzzing, concurrency, kills, GDPR, deploy
+# check) on PostgreSQL: RELIABILITY_DATABASE_URL=postgres://… make reliability
+reliability: install-dev
+	$(BIN)/python scripts/reliability.py

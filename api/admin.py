@@ -17,14 +17,15 @@ from api.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from crm.admin_mixins import ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Request logs, rejected submissions, deliveries: written by the API only. Deleting
+    stays possible for who holds the permission (old logs, a GDPR request by hand)."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
 
 class CredentialForm(forms.ModelForm):

@@ -72,6 +72,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security headers: CSP (django-csp), Permissions-Policy, no-store on personal data.
+    "csp.middleware.CSPMiddleware",
+    "crm.security.SecurityHeadersMiddleware",
+    # Sliding session expiry: a working day of inactivity, refreshed at most every N minutes.
+    "crm.security.IdleSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: answers a locked-out login with its page.
     "axes.middleware.AxesMiddleware",
@@ -136,9 +141,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions last a working day. They are not extended on every request: that would cost a
-# session write per page (the pages' query counts are asserted); sliding expiry is to do.
+# Sessions expire after a working day of INACTIVITY (sliding expiry). The expiry is not
+# pushed back on every request, which would cost a session write per page (query counts are
+# asserted): crm.security.IdleSessionMiddleware refreshes it at most every
+# SESSION_REFRESH_SECONDS, so a session lives between AGE - REFRESH and AGE after the last click.
 SESSION_COOKIE_AGE = env.int("SESSION_SECONDS", default=8 * 3600)
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=15 * 60)
 
 # Login hardening (django-axes): after AXES_FAILURE_LIMIT wrong passwords the account is
 # locked, and so is the address they came from (each on its own), for AXES_COOLOFF_TIME.
@@ -187,6 +195,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): every script is a static file of our own, no inline
+# script, no eval. Inline styles stay allowed (Django's admin and plotly set style attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "worker-src": ["'self'", "blob:"],
+    },
+}
+# Features no page of Relève uses are switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",

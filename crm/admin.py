@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm import gdpr, scoping, services
+from crm.admin_mixins import refusals_as_permission_denied
 from crm.models import (
     Departement,
     GdprOperation,
@@ -33,15 +34,62 @@ admin.site.site_title = _("Relève")
 admin.site.index_title = _("Back office")
 
 
-class TerritoryScopedAdmin(admin.ModelAdmin):
+class TerritoryChoicesMixin:
+    """Foreign-key and many-to-many choices limited to the user's territory (model admins
+    and inlines alike): a forged value from another UR is "not one of the choices", a French
+    message on its field, and nothing is written."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = scoping.choices_for(request.user, db_field)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = scoping.choices_for(request.user, db_field)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def territory_checked_form(form_class, user):
+    """A model form refusing, beside the form, a row that would land in another UR (a postal
+    code moving an organisation elsewhere, say): the input stays on the page."""
+
+    class TerritoryCheckedForm(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            model = type(self.instance)
+            if scoping.is_territorial(model) and not scoping.may_write(user, self.instance):
+                self.add_error(
+                    None,
+                    _(
+                        "This record would belong to another regional union than yours: "
+                        "check the postal code or the regional union."
+                    ),
+                )
+
+    TerritoryCheckedForm.__name__ = form_class.__name__
+    return TerritoryCheckedForm
+
+
+class TerritoryScopedAdmin(TerritoryChoicesMixin, admin.ModelAdmin):
     """Shows and edits only the rows of the user's territory.
 
-    Scoping the queryset is enough for the admin: change, delete and history pages load
-    their object through it, so another UR's row answers 404 even by typed URL.
+    Scoping the queryset is enough for reading: change, delete and history pages load their
+    object through it, so another UR's row answers 404 even by typed URL. Writes are held
+    to the territory twice: the form's choices (TerritoryChoicesMixin) and the row's
+    resulting territory (territory_checked_form), and the services check again.
     """
 
     def get_queryset(self, request):
         return scoping.scope_queryset(super().get_queryset(request), request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return territory_checked_form(form_class, request.user)
 
 
 class ReadOnlyReferenceAdmin(admin.ModelAdmin):
@@ -125,6 +173,22 @@ class OrganisationAdmin(TerritoryScopedAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Through the services, which refuse a row landing outside the user's territory.
+        with refusals_as_permission_denied():
+            if change:
+                fields = {name: getattr(obj, name) for name in form.changed_data}
+                saved = services.organisation_update(organisation=obj, by=request.user, **fields)
+            else:
+                fields = {
+                    field.name: getattr(obj, field.name)
+                    for field in Organisation._meta.concrete_fields
+                    if field.editable and not field.primary_key
+                }
+                saved = services.organisation_create(by=request.user, **fields)
+            obj.pk = saved.pk
+            obj.refresh_from_db()
+
 
 @admin.register(Person)
 class PersonAdmin(TerritoryScopedAdmin):
@@ -134,6 +198,20 @@ class PersonAdmin(TerritoryScopedAdmin):
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
     actions = ["gdpr_export", "gdpr_erase"]
+
+    def save_model(self, request, obj, form, change):
+        with refusals_as_permission_denied():
+            if change:
+                scoping.require_write(request.user, obj)
+                super().save_model(request, obj, form, change)
+            else:
+                fields = {
+                    field.name: getattr(obj, field.name)
+                    for field in Person._meta.concrete_fields
+                    if field.editable and not field.primary_key
+                }
+                obj.pk = services.person_create(by=request.user, **fields).pk
+                obj.refresh_from_db()
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -272,6 +350,10 @@ class PartnerAdmin(TerritoryScopedAdmin):
     list_filter = ["type", "is_active", "regional_union"]
     search_fields = ["name", "slug", "contact_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        with refusals_as_permission_denied():
+            services.partner_save(partner=obj, by=request.user)
 
 
 @admin.register(OfficerProfile)

@@ -97,3 +97,148 @@ def can_access(user, obj: Model) -> bool:
     if obj is None or obj.pk is None:
         return False
     return scope_queryset(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+# --- Writes: where a row being written lands, and which choices a form may offer ----------
+
+
+def _follow(obj, path: str):
+    """Walk ``a__b__c`` through attributes of a (possibly unsaved) instance; None if broken."""
+    for name in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, name, None)
+    return obj
+
+
+def regional_union_id_of(obj: Model) -> int | None:
+    """The UR a (possibly unsaved) row belongs to, from its field values, or None (national)."""
+    from crm.territories import regional_union_for_departement
+
+    model = type(obj)
+    ur_path = getattr(model, "territory_ur_path", None)
+    if ur_path:
+        union = _follow(obj, ur_path)
+        return getattr(union, "pk", None)
+    departement_path = getattr(model, "territory_departement_path", None)
+    if departement_path:
+        departement = _follow(obj, departement_path)
+        if departement is None:
+            return None
+        union = regional_union_for_departement(departement.pk)
+        return union.pk if union else None
+    raise TypeError(f"{model.__name__} declares no territory path: it cannot be scoped.")
+
+
+def may_write(user, obj: Model) -> bool:
+    """Whether ``obj``, as it is about to be saved, lands inside the user's territory.
+
+    National rows (a partner without a UR, say) are for national users only; a row whose
+    territory cannot be told (no département yet) is left to the model's own validation.
+    """
+    territory = territory_of(user)
+    if territory.everything:
+        return True
+    if territory.nothing:
+        return False
+    model = type(obj)
+    if not (
+        getattr(model, "territory_ur_path", None)
+        or getattr(model, "territory_departement_path", None)
+    ):
+        return True
+    union_id = regional_union_id_of(obj)
+    if union_id is None:
+        if getattr(model, "territory_departement_path", None):
+            if _follow(obj, model.territory_departement_path) is None:
+                return True  # the model's validation names the missing field
+        elif not getattr(model, "territory_national_when_null", False):
+            return True  # set by the service (a new case's UR), or named missing by the model
+    return union_id == territory.regional_union_id
+
+
+def require_write(user, obj: Model) -> None:
+    """Refuse (PermissionDenied, in French) a write landing outside the user's territory."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext
+
+    if user is not None and not may_write(user, obj):
+        raise PermissionDenied(
+            gettext("This record would belong to another regional union than yours.")
+        )
+
+
+def is_territorial(model: type[Model]) -> bool:
+    return bool(
+        getattr(model, "territory_ur_path", None)
+        or getattr(model, "territory_departement_path", None)
+    )
+
+
+def regional_unions_for(user) -> QuerySet:
+    """The regional unions a user may pick in a form: their own, or all when national."""
+    from crm.models import RegionalUnion
+
+    territory = territory_of(user)
+    if territory.everything:
+        return RegionalUnion.objects.all()
+    if territory.nothing:
+        return RegionalUnion.objects.none()
+    return RegionalUnion.objects.filter(pk=territory.regional_union_id)
+
+
+def assignable_users(user, regional_union_id: int | None = None) -> QuerySet:
+    """Accounts a case or a task may be given to: active officers and directors of the UR
+    (the user's own, or ``regional_union_id`` for a national user); never board members,
+    financial-tools officers or accounts of another UR."""
+    from django.contrib.auth import get_user_model
+
+    from crm.roles import REGIONAL_ROLES
+
+    users = get_user_model().objects.filter(
+        is_active=True, officer_profile__role__in=[str(role) for role in REGIONAL_ROLES]
+    )
+    territory = territory_of(user)
+    if territory.nothing:
+        return users.none()
+    if not territory.everything:
+        regional_union_id = territory.regional_union_id
+    if regional_union_id is not None:
+        users = users.filter(officer_profile__regional_union_id=regional_union_id)
+    return users.order_by("last_name", "first_name", "username")
+
+
+def staff_users_for(user) -> QuerySet:
+    """Any account with a staff profile inside the user's territory (all for national users)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    territory = territory_of(user)
+    if territory.everything:
+        return users
+    if territory.nothing:
+        return users.none()
+    return users.filter(officer_profile__regional_union_id=territory.regional_union_id)
+
+
+ASSIGNEE_FIELD_NAMES = frozenset({"assigned_officer", "assignee"})
+
+
+def choices_for(user, field) -> QuerySet | None:
+    """The queryset a form field pointing at ``field.related_model`` may offer, or None when
+    the related model is not territorial (reference data, say)."""
+    from django.contrib.auth import get_user_model
+
+    from crm.models import RegionalUnion
+
+    related = field.related_model
+    manager = related._default_manager
+    if related is RegionalUnion:
+        return regional_unions_for(user)
+    if related is get_user_model():
+        if field.name in ASSIGNEE_FIELD_NAMES:
+            return assignable_users(user)
+        return staff_users_for(user)
+    if is_territorial(related):
+        return scope_queryset(manager.all(), user)
+    return None

@@ -8,7 +8,15 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from crm.models import Departement, OfficerProfile, Organisation, Person, RegionalUnion
+from crm import scoping
+from crm.models import (
+    Departement,
+    OfficerProfile,
+    Organisation,
+    Partner,
+    Person,
+    RegionalUnion,
+)
 from crm.roles import STAFF_ROLES, Role
 
 # Group names are what administrators see in the admin; the role code stays the key.
@@ -82,37 +90,59 @@ def officer_profile_set(
 
 
 @transaction.atomic
-def organisation_create(*, departement: Departement | None = None, **fields) -> Organisation:
+def organisation_create(
+    *, departement: Departement | None = None, by=None, **fields
+) -> Organisation:
     """Create an organisation after full validation (SIREN/SIRET/NAF/postal code).
 
     ``departement``: the one the caller already resolved from this very postal code (the
     lead intake does, to place the lead), so it is not looked up a second time.
+    ``by``: the staff member writing; the organisation must land in their territory
+    (without ``by``, a system write such as the lead intake).
     """
     organisation = Organisation(**fields)
     if departement is not None:
         organisation.departement_resolved(departement)
     organisation.full_clean()
+    scoping.require_write(by, organisation)
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+def organisation_update(*, organisation: Organisation, by=None, **fields) -> Organisation:
+    """Change an organisation; a new postal code may not move it out of ``by``'s territory."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    scoping.require_write(by, organisation)
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.full_clean()
+    scoping.require_write(by, organisation)
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def person_create(**fields) -> Person:
-    """Record a person after full validation (name, contact details, lawful basis)."""
+def person_create(*, by=None, **fields) -> Person:
+    """Record a person after full validation (name, contact details, lawful basis), in an
+    organisation of ``by``'s territory when a staff member writes."""
     person = Person(**fields)
     person.full_clean()
+    scoping.require_write(by, person)
     person.save()
     return person
+
+
+@transaction.atomic
+def partner_save(*, partner: Partner, by) -> Partner:
+    """Create or change a partner: regional partners in ``by``'s UR only, national ones
+    (no UR) for national users only."""
+    if partner.pk:
+        scoping.require_write(by, Partner.objects.select_for_update().get(pk=partner.pk))
+    partner.full_clean()
+    scoping.require_write(by, partner)
+    partner.save()
+    return partner
 
 
 def person_matching(*, organisation: Organisation, first_name: str, last_name: str, email: str):

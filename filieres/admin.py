@@ -8,6 +8,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from crm import scoping
+from crm.admin_mixins import ReadOnlyAdminMixin
 from crm.models import NafVersion
 from filieres import naf, services
 from filieres.models import Filiere, NafCorrespondence, RegionalPriority
@@ -79,6 +80,13 @@ class FiliereAdmin(ImportExportMixin, NoRevertHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("prefixes")
+
+    def get_fields(self, request, obj=None):
+        # Read-only viewers get the prefixes through prefix_list: the form's "prefixes" field
+        # would be looked up on the object, where it is the related manager (a 500).
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["name", "slug", "description", "prefix_list"]
+        return super().get_fields(request, obj)
 
     def has_import_permission(self, request):
         # An import overwrites the national list: the service's rule, shown as the button.
@@ -183,17 +191,8 @@ class RegionalPriorityAdmin(NoRevertHistoryAdmin):
 
 
 @admin.register(NafCorrespondence)
-class NafCorrespondenceAdmin(admin.ModelAdmin):
+class NafCorrespondenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Loaded from INSEE's file by ``load_naf_correspondence``; read-only here."""
 
     list_display = ["rev2_code", "naf2025_code"]
     search_fields = ["rev2_code", "naf2025_code"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

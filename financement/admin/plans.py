@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin import TerritoryScopedAdmin
+from crm.admin import TerritoryChoicesMixin, TerritoryScopedAdmin
 from crm.admin_mixins import refusals_as_permission_denied
 from financement import selectors, services
 from financement.models import FinancingLine, FinancingPlan
@@ -140,7 +140,7 @@ def _save_plan_formset(request, case, formset) -> None:
                 formset.new_objects.append(plan)
 
 
-class FinancingLineInline(admin.TabularInline):
+class FinancingLineInline(TerritoryChoicesMixin, admin.TabularInline):
     """Lines on the plan's page: drafts editable, decisions through each line's page."""
 
     model = FinancingLine

@@ -62,3 +62,64 @@ def test_forwarded_headers_are_not_believed_without_a_proxy_setting():
     assert settings.BEHIND_PROXY is False
     assert settings.SECURE_PROXY_SSL_HEADER is None
     assert settings.AXES_IPWARE_META_PRECEDENCE_ORDER == ["REMOTE_ADDR"]
+
+
+def _expiry_in_database(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_sessions_slide_after_a_working_day_of_inactivity(client, settings):
+    """The expiry is pushed back by activity, but at most every SESSION_REFRESH_SECONDS."""
+    import time
+
+    from crm import security
+
+    settings.SESSION_REFRESH_SECONDS = 600
+    user = staff_user(Role.OFFICER, "ouest")
+    client.force_login(user)
+    first = _expiry_in_database(client)
+    assert client.get(reverse("backoffice:home")).status_code == 200
+    # Within the refresh window: no session write, the expiry did not move.
+    assert _expiry_in_database(client) == first
+
+    # Pretend the last refresh was 11 minutes ago: the next request slides the expiry.
+    session = client.session
+    session[security.REFRESHED_AT_KEY] = int(time.time()) - 660
+    session.save()
+    before = _expiry_in_database(client)
+    assert client.get(reverse("backoffice:home")).status_code == 200
+    after = _expiry_in_database(client)
+    assert after > before
+    from django.utils import timezone
+
+    remaining = (after - timezone.now()).total_seconds()
+    assert settings.SESSION_COOKIE_AGE - 60 < remaining <= settings.SESSION_COOKIE_AGE
+
+
+def test_an_idle_session_is_over(client, settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(staff_user(Role.OFFICER, "ouest"))
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(reverse("backoffice:home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_audit_trail_is_in_french_in_the_admin(client):
+    admin = staff_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    index = client.get(reverse("admin:index")).content.decode()
+    for url_name in (
+        "admin:axes_accesslog_changelist",
+        "admin:axes_accessattempt_changelist",
+        "admin:axes_accessfailurelog_changelist",
+    ):
+        assert client.get(reverse(url_name)).status_code == 200
+    assert "Connexions" in index and "Tentatives de connexion" in index

@@ -46,6 +46,18 @@ class LeadSubmissionAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
         "raw_body",
     ]
     fields = readonly_fields
+    # Need-to-know: the raw body and payload carry the contact's name, e-mail and phone;
+    # only roles allowed to read people see them (a financial-tools officer does not).
+    CONTACT_FIELDS = ("payload", "raw_body")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not request.user.has_perm("crm.view_person"):
+            fields = [name for name in fields if name not in self.CONTACT_FIELDS]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
 
 @admin.register(LeadAssignmentRule)

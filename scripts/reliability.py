@@ -1,0 +1,143 @@
+"""``make reliability``: the reliability and security scoreboard, on PostgreSQL.
+
+Runs the relevant test subsets (each with a time bound), reads their JUnit reports and the
+counts the authorization matrix writes (tests/security/conftest.py), runs
+``manage.py check --deploy`` with production settings, and prints one table. Exit status 1
+when anything failed, so CI can call it:
+
+    RELIABILITY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/releve_ci make reliability
+
+Environment: ``RELIABILITY_DATABASE_URL`` (default a local ``releve_reliability``
+database), ``RELIABILITY_TIMEOUT`` seconds per subset (default 900), ``RELIABILITY_ONLY``
+(comma-separated words of subset labels, for a partial run).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get(
+    "RELIABILITY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/releve_reliability"
+)
+TIMEOUT = int(os.environ.get("RELIABILITY_TIMEOUT", "900"))
+
+# (label, pytest arguments). Paths that do not exist (yet) are reported as absent.
+SUBSETS = [
+    ("Authorization matrix", ["tests/security/test_authorization_matrix.py"]),
+    (
+        "Admin territory, need-to-know, headers",
+        [
+            "tests/security/test_admin_territory.py",
+            "tests/security/test_need_to_know.py",
+            "tests/security/test_headers.py",
+            "tests/crm/test_login_hardening.py",
+        ],
+    ),
+    ("Fuzzing (schemathesis)", ["tests/api/test_schemathesis.py"]),
+    (
+        "Concurrency (leads, idempotency)",
+        [
+            "tests/api/test_leads.py",
+            "tests/api/test_idempotency.py",
+            "-k",
+            "concurren or parallel or simultaneous or race",
+        ],
+    ),
+    ("Kills (lost or duplicated rows)", ["tests/reliability"]),
+    ("GDPR residues", ["tests/crm/test_gdpr.py"]),
+    ("Backups", ["tests/security/test_backup.py"]),
+]
+
+
+def run_subset(args: list[str], counts_file: Path) -> dict:
+    paths = [a for a in args if a.startswith("tests/")]
+    if not any((ROOT / p.split("::")[0]).exists() for p in paths):
+        return {"status": "absent"}
+    with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as report:
+        junit = Path(report.name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "RELIABILITY_COUNTS": str(counts_file),
+    }
+    command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"]
+    try:
+        subprocess.run([*command, *args], cwd=ROOT, env=env, timeout=TIMEOUT, capture_output=True)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout after {TIMEOUT}s"}
+    if not junit.exists() or junit.stat().st_size == 0:
+        return {"status": "no report"}
+    suite = ET.parse(junit).getroot()
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    junit.unlink()
+    result = {key: int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")}
+    result["status"] = "ok" if not (result["failures"] or result["errors"]) else "FAILED"
+    return result
+
+
+def deploy_warnings() -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "DEBUG": "False",
+        "SECRET_KEY": "reliability-check-" + "x" * 50,
+        "ALLOWED_HOSTS": "releve.example.org",
+        "DATABASE_URL": DATABASE_URL,
+    }
+    done = subprocess.run(
+        [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "CRITICAL"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    text = done.stdout + done.stderr
+    issues = [line for line in text.splitlines() if line.startswith("?:") or ": (" in line]
+    return len(issues), "\n".join(issues)
+
+
+def main() -> int:
+    counts_file = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+    rows, failed = [], False
+    only = os.environ.get("RELIABILITY_ONLY", "")  # e.g. "Backups,GDPR": a quick partial run
+    for label, args in SUBSETS:
+        if only and not any(word.strip().lower() in label.lower() for word in only.split(",")):
+            continue
+        result = run_subset(args, counts_file)
+        rows.append((label, result))
+        failed |= result["status"] not in ("ok", "absent")
+    cells = checked = 0
+    for line in counts_file.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("kind") == "matrix":
+            checked += record["checked"]
+            cells += record["failed"]
+    counts_file.unlink()
+    warnings, details = deploy_warnings()
+    failed |= warnings > 0
+
+    print("\nRelève — tableau de fiabilité (PostgreSQL)\n")
+    print(f"{'Sous-ensemble':45} {'état':16} {'tests':>6} {'échecs':>7} {'ignorés':>8}")
+    for label, result in rows:
+        failures = result.get("failures", 0) + result.get("errors", 0)
+        shown = failures if "tests" in result else "-"
+        print(
+            f"{label:45} {result['status']:16} {result.get('tests', '-'):>6} "
+            f"{shown:>7} {result.get('skipped', '-'):>8}"
+        )
+    print(f"\nMatrice d'autorisation : {checked} cellules vérifiées, {cells} en échec")
+    print(f"manage.py check --deploy : {warnings} avertissement(s)")
+    if details:
+        print(details)
+    print("\nRÉSULTAT :", "ÉCHEC" if failed else "OK")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
