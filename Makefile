@@ -58,3 +58,14 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Benchmarks (bench/RESULTS.md): a separate PostgreSQL database (BENCH_DATABASE_URL, or
+# DATABASE_URL renamed releve_bench), created and dropped by the harness. Exits 1 on a missed goal.
+BENCH_SCALE ?= 100k
+.PHONY: bench bench-smoke
+bench: install-dev
+	$(BIN)/python -m bench --scale $(BENCH_SCALE)
+
+# Every benchmark at a tiny scale on the test database (also part of `make test`).
+bench-smoke: install-dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/bench

@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from bench.data import BOARD_LARGE, BOARD_SMALL, TIMELINE_LARGE, TIMELINE_SMALL, Fixtures
+from bench.data import Fixtures
 from bench.measure import Figure, counting_statements, interleaved, seconds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,7 +302,8 @@ def handwritten_aggregates(query) -> dict:
         )
         params = [stage for stage in FUNNEL_STAGES for _ in range(4)]
         cursor.execute(
-            f"SELECT COUNT(*), {reached} FROM {cases} c WHERE c.created_at >= %s AND c.created_at < %s",
+            f"SELECT COUNT(*), {reached} FROM {cases} c "
+            "WHERE c.created_at >= %s AND c.created_at < %s",
             [*params, query.since, query.until],
         )
         row = cursor.fetchone()
@@ -446,7 +448,7 @@ def bench_scaling(
     for slug in DASHBOARD_PAGES:
         memory = {}
 
-        def run(probe, side, slug=slug):
+        def run(probe, side, slug=slug, memory=memory):
             def once():
                 result = probe(slug)
                 memory.setdefault(side, []).append(result["peak"])
@@ -457,7 +459,8 @@ def bench_scaling(
         large, small = interleaved(
             run(probe_large, "large"), run(probe_small, "small"), settings.runs
         )
-        peak_large, peak_small = max(memory["large"]), max(memory["small"])
+        peak_large = statistics.median(memory["large"])
+        peak_small = statistics.median(memory["small"])
         figures.append(
             Figure(
                 "B6",
@@ -500,7 +503,7 @@ def bench_board(fixtures: Fixtures, settings: Settings) -> list[Figure]:
     return [
         Figure(
             "B7",
-            f"pipeline board, {BOARD_LARGE} active cases vs {BOARD_SMALL}",
+            f"pipeline board, {fixtures.board[0]:,} active cases vs {fixtures.board[1]:,}",
             large,
             small,
             "s",
@@ -604,7 +607,7 @@ def bench_case_page(fixtures: Fixtures, settings: Settings) -> list[Figure]:
     return [
         Figure(
             "B10",
-            f"case page, {TIMELINE_LARGE} timeline items vs {TIMELINE_SMALL}",
+            f"case page, {fixtures.timeline[0]:,} timeline items vs {fixtures.timeline[1]:,}",
             big,
             little,
             "s",

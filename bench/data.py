@@ -51,9 +51,18 @@ class Fixtures:
     timeline_case_small_id: int
     cases: int
     stage_changes: int
+    board: tuple[int, int]
+    timeline: tuple[int, int]
 
 
-def generate(cases: int, *, seed: int = 2024, today: datetime.date | None = None) -> Fixtures:
+def generate(
+    cases: int,
+    *,
+    seed: int = 2024,
+    today: datetime.date | None = None,
+    board: tuple[int, int] = (BOARD_LARGE, BOARD_SMALL),
+    timeline: tuple[int, int] = (TIMELINE_LARGE, TIMELINE_SMALL),
+) -> Fixtures:
     """Fill the (empty) current database with ``cases`` cases and the bench fixtures."""
     from crm.management.commands.seed_demo import demo_modules
 
@@ -66,7 +75,7 @@ def generate(cases: int, *, seed: int = 2024, today: datetime.date | None = None
         for module in demo_modules():
             module.seed(ctx)
         _skew_partners(ctx)
-    return fixtures(ctx.rng)
+    return fixtures(ctx.rng, board=board, timeline=timeline)
 
 
 def _skew_partners(ctx: DemoContext) -> None:
@@ -85,7 +94,7 @@ def _skew_partners(ctx: DemoContext) -> None:
         Case.objects.filter(pk__in=ids[start : start + 5000]).update(source_partner=partners[0])
 
 
-def fixtures(rng: random.Random) -> Fixtures:
+def fixtures(rng: random.Random, *, board: tuple[int, int], timeline: tuple[int, int]) -> Fixtures:
     from api import services as api_services
     from crm.models import Partner, RegionalUnion, User
     from crm.roles import Role
@@ -106,10 +115,10 @@ def fixtures(rng: random.Random) -> Fixtures:
         )
         officer_profile_set(user=user, role=Role.OFFICER, regional_union=union)
         officers.append(user)
-    _active_cases_for(officers[0], BOARD_LARGE)
-    _active_cases_for(officers[1], BOARD_SMALL)
+    _active_cases_for(officers[0], board[0])
+    _active_cases_for(officers[1], board[1])
 
-    board = User.objects.get(username="board")
+    board_member = User.objects.get(username="board")
     officer = User.objects.get(username="officer.ouest")
     partner = Partner.objects.order_by("pk").first()
     _key, plaintext = api_services.partner_key_create(partner=partner)
@@ -118,7 +127,7 @@ def fixtures(rng: random.Random) -> Fixtures:
         Case.objects.filter(assigned_officer=officers[index]).order_by("pk").first()
         for index in (0, 1)
     )
-    for case, items in ((large, TIMELINE_LARGE), (small, TIMELINE_SMALL)):
+    for case, items in ((large, timeline[0]), (small, timeline[1])):
         have = StageChange.objects.filter(case=case).count() + case.activities.count()
         start = case.created_at
         Activity.objects.bulk_create(
@@ -138,7 +147,7 @@ def fixtures(rng: random.Random) -> Fixtures:
     return Fixtures(
         partner_id=partner.pk,
         partner_key=plaintext,
-        board_user_id=board.pk,
+        board_user_id=board_member.pk,
         officer_user_id=officer.pk,
         board_officer_large_id=officers[0].pk,
         board_officer_small_id=officers[1].pk,
@@ -146,6 +155,8 @@ def fixtures(rng: random.Random) -> Fixtures:
         timeline_case_small_id=small.pk,
         cases=Case.objects.count(),
         stage_changes=StageChange.objects.count(),
+        board=board,
+        timeline=timeline,
     )
 
 
