@@ -72,3 +72,14 @@ restore: install
 # check) on PostgreSQL: RELIABILITY_DATABASE_URL=postgres://… make reliability
 reliability: install-dev
 	$(BIN)/python scripts/reliability.py
+
+# Benchmarks (bench/RESULTS.md): a separate PostgreSQL database (BENCH_DATABASE_URL, or
+# DATABASE_URL renamed releve_bench), created and dropped by the harness. Exits 1 on a missed goal.
+BENCH_SCALE ?= 100k
+.PHONY: bench bench-smoke
+bench: install-dev
+	$(BIN)/python -m bench --scale $(BENCH_SCALE)
+
+# Every benchmark at a tiny scale on the test database (also part of `make test`).
+bench-smoke: install-dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/bench

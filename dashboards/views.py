@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.routers import replica_reads
 from dashboards.access import viewer_for
 from dashboards.cache import computed_table
 from dashboards.forms import DashboardFilterForm, EquityForm
@@ -34,7 +35,9 @@ def dashboard_access(view):
         if viewer is None:
             return render(request, "dashboards/forbidden.html", status=403)
         request.viewer = viewer
-        return view(request, *args, **kwargs)
+        # Dashboard pages only read: on the replica when one is configured.
+        with replica_reads():
+            return view(request, *args, **kwargs)
 
     return wrapper
 

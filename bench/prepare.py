@@ -1,0 +1,17 @@
+"""``python -m bench.prepare CASES``: migrate the database of ``BENCH_DATABASE_URL`` and fill
+it with CASES cases (the small database of B6 is prepared by this, in parallel)."""
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django
+
+django.setup()
+
+from bench import data  # noqa: E402
+
+data.prepare_schema()
+fixtures = data.generate(int(sys.argv[1]))
+print(f"small database: {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows")

@@ -1,0 +1,57 @@
+"""The benchmark harness at a tiny scale (``make bench-smoke``): every benchmark runs and
+produces its figure, so the harness cannot rot. Goals are not asserted here: speed is measured
+by ``make bench``, never in tests."""
+
+import os
+
+import pytest
+
+from bench import benchmarks, data, harness, results
+from tests.conftest import is_postgresql
+
+EXPECTED = {"P1", "P2", "P3", "B4", "B5", "B6", "B7", "B8", "B9", "B10"}
+
+
+@pytest.fixture
+def bench_settings(settings):
+    settings.RELEVE_DASHBOARDS_CACHE_SECONDS = 0
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    return benchmarks.Settings(runs=1, load_seconds=0.3)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_benchmark_runs_and_gives_its_figure(bench_settings):
+    # The gunicorn benchmarks need a database a second process can reach: PostgreSQL (CI runs
+    # them). On SQLite the test database lives in this process's memory.
+    http = is_postgresql()
+    if not http and os.environ.get("CI"):
+        pytest.fail("CI runs the bench smoke test on PostgreSQL")
+    fixtures = data.generate(60, board=(12, 3), timeline=(15, 5))
+    assert fixtures.cases >= 60 and fixtures.stage_changes > fixtures.cases
+
+    figures = harness.run_all(
+        fixtures,
+        bench_settings,
+        probe_large=benchmarks.page_probe,
+        probe_small=benchmarks.page_probe,
+        scaling_label="smoke (the same database on both sides)",
+        import_rows=50,
+        http=http,
+        report=lambda line: None,
+    )
+
+    produced = {figure.id for figure in figures}
+    assert produced == (EXPECTED if http else EXPECTED - {"P1", "P2"})
+    for figure in figures:
+        if figure.id == "B8" and figure.passed is None:
+            assert figure.note.startswith("not run: import service missing")
+            continue
+        assert figure.figure is not None and figure.figure > 0, figure
+        assert figure.passed in (True, False), figure
+        if figure.id not in ("P3", "B9"):
+            assert figure.baseline and figure.baseline > 0, figure
+    text = results.render(figures, scale="tiny", cases=fixtures.cases, stage_changes=1, seconds=1)
+    for figure_id in produced:
+        assert f"| {figure_id} |" in text
+    if not http:
+        pytest.skip("P1/P2 (gunicorn) need PostgreSQL; every other benchmark ran")
