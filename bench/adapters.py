@@ -1,36 +1,15 @@
-"""B8's adapter to the back office's organisation import service.
-
-The import service is being built on another branch; this module is the one place that knows
-its name. While it is missing, ``organisation_import_service()`` is None and B8 is reported
-"not run" (never faked).
-"""
+"""B8's adapter to the back office's organisation import service
+(``backoffice.services.organisations_import``) and its bulk_create baseline."""
 
 from __future__ import annotations
 
 import csv
 import io
-from importlib import import_module
 
-# Where the service may live, by the names ARCHITECTURE.md's conventions give it.
-CANDIDATES = (
-    ("backoffice.services", "organisation_import"),
-    ("backoffice.services", "organisations_import"),
-    ("backoffice.imports", "organisation_import"),
-    ("backoffice.imports", "organisations_import"),
-)
-COLUMNS = ["name", "siren", "naf_code", "postal_code", "employees", "legal_form"]
+from backoffice.resources import ORGANISATION_COLUMNS
 
-
-def organisation_import_service():
-    for module_name, attribute in CANDIDATES:
-        try:
-            module = import_module(module_name)
-        except ImportError:
-            continue
-        service = getattr(module, attribute, None)
-        if callable(service):
-            return service
-    return None
+# The officer of the demo's Ouest union imports, as in the back office: rows are in 35.
+IMPORTER = "officer.ouest"
 
 
 def _rows(count: int, offset: int) -> list[dict]:
@@ -43,10 +22,12 @@ def _rows(count: int, offset: int) -> list[dict]:
             {
                 "name": f"Import banc {serial} (démo)",
                 "siren": partial + luhn_check_digit(partial),
-                "naf_code": "6201Z",
-                "postal_code": "35000",
-                "employees": 5,
+                "siret": "",
+                "naf_code": "62.01Z",
                 "legal_form": "sarl",
+                "employees": 5,
+                "postal_code": "35000",
+                "city": "Rennes",
             }
         )
     return rows
@@ -61,16 +42,23 @@ def _next_rows(count: int) -> list[dict]:
 
 
 def import_organisations_csv(count: int) -> None:
-    """Import ``count`` new organisations from a CSV file through the service, as an
-    administrator would."""
+    """Import ``count`` new organisations from a CSV file through the service, as the
+    officer would from the import page; a refused row is a broken benchmark, not a figure."""
+    from backoffice.services import organisations_import
     from crm.models import User
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=ORGANISATION_COLUMNS)
     writer.writeheader()
     writer.writerows(_next_rows(count))
-    service = organisation_import_service()
-    service(file=io.BytesIO(buffer.getvalue().encode()), by=User.objects.get(username="admin"))
+    outcome = organisations_import(
+        file=buffer.getvalue().encode(),
+        format="csv",
+        by=User.objects.get(username=IMPORTER),
+        dry_run=False,
+    )
+    if not outcome.ok or outcome.created_rows != count:
+        raise RuntimeError(f"B8: the import refused rows: {outcome.errors[:3]}")
 
 
 def bulk_create_organisations(count: int) -> None:

@@ -520,19 +520,6 @@ def bench_board(fixtures: Fixtures, settings: Settings) -> list[Figure]:
 def bench_import(fixtures: Fixtures, settings: Settings, rows: int) -> list[Figure]:
     from bench import adapters
 
-    if adapters.organisation_import_service() is None:
-        return [
-            Figure(
-                "B8",
-                f"import of {rows:,} organisations from CSV",
-                None,
-                None,
-                "s",
-                "≤ 3×",
-                None,
-                "not run: import service missing (no organisation import service on main)",
-            )
-        ]
     imported, bulk = interleaved(
         seconds(lambda: adapters.import_organisations_csv(rows)),
         seconds(lambda: adapters.bulk_create_organisations(rows)),

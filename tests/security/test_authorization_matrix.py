@@ -132,6 +132,22 @@ ROUTES: dict[str, Route] = {
     "backoffice:merge": Route(lambda w: "/personnes/fusionner/", POST_ONLY),
     "backoffice:search": Route(lambda w: "/recherche/?q=Matrice", BO_LIST),
     "backoffice:settings": Route(lambda w: "/parametres/", BO_LIST),
+    # Imports are for officers and directors; another UR's job is a 404 (none exists here).
+    "backoffice:imports": Route(
+        lambda w: "/imports/", expect(LOGIN, LOGIN, LOGIN, 200, 200, 200, 403, 403, 403)
+    ),
+    "backoffice:import_job": Route(
+        lambda w: "/imports/999999/", expect(LOGIN, LOGIN, LOGIN, 404, 404, 404, 404, 403, 403)
+    ),
+    # Signed-in back-office users first, then POST only.
+    "backoffice:import_job_commit": Route(
+        lambda w: "/imports/999999/importer/",
+        expect(LOGIN, LOGIN, LOGIN, 405, 405, 405, 405, 403, 403),
+    ),
+    "backoffice:import_template": Route(
+        lambda w: "/imports/modele/organisations.csv",
+        expect(LOGIN, LOGIN, LOGIN, 200, 200, 200, 403, 403, 403),
+    ),
 }
 
 # Admin lists: non-staff accounts (partners' anonymous clients, board members) are sent to
@@ -180,6 +196,8 @@ ADMIN_MODELS: dict[str, dict] = {
     "financement.financingplan": STAFF_READ,
     "financement.instrument": STAFF_READ,
     "financement.linedecision": STAFF_READ,
+    "followup.annualreview": STAFF_READ,
+    "followup.cooperativefollowup": STAFF_READ,
     "transmission.case": STAFF_READ,
     "transmission.leadassignmentrule": admin_list(403, 403, 200, 403),
     "transmission.leadsubmission": STAFF_READ,
