@@ -126,11 +126,9 @@ def financing_line_create(
     _check_applicant(by, locked.case)
     if not instrument.active:
         raise ValidationError({"instrument": _("This instrument is no longer offered.")})
-    line = FinancingLine(
+    line = FinancingLine.from_instrument(
+        instrument,
         plan=locked,
-        instrument=instrument,
-        family=instrument.family,
-        is_movement_tool=instrument.is_movement_tool,
         amount_requested=amount_requested,
         secures=secures,
         comment=comment,

@@ -53,6 +53,13 @@ class Instrument(models.Model):
     )
     terms = models.CharField(_("terms"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    regional_unions = models.ManyToManyField(
+        "crm.RegionalUnion",
+        blank=True,
+        related_name="instruments",
+        verbose_name=_("regional unions"),
+        help_text=_("Leave empty when the instrument is offered everywhere."),
+    )
 
     class Meta:
         verbose_name = _("instrument")
