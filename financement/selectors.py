@@ -239,6 +239,13 @@ def plan_figures(*, user, plan: FinancingPlan) -> FinancingFigures:
     return figures_of(plans_with_figures(user=user).get(pk=plan.pk))
 
 
+def case_financing(*, user, case: Case) -> tuple[FinancingPlan, FinancingFigures, QuerySet]:
+    """The plan of a case with its figures and its lines, as the user may see them
+    (``FinancingPlan.DoesNotExist`` when the case has none or it is out of the territory)."""
+    plan = plans_with_figures(user=user).get(case=case)
+    return plan, figures_of(plan), plan_lines(user=user, plan=plan)
+
+
 def leverage_for_case(*, user, case: Case) -> Decimal | None:
     return plan_figures(user=user, plan=plan_for_case(user=user, case=case)).leverage
 
