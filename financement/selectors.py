@@ -174,15 +174,24 @@ def committee_session_list(*, user) -> QuerySet[CommitteeSession]:
     return scope_queryset(CommitteeSession.objects.select_related("regional_union"), user)
 
 
+ABOVE_DELEGATION = Q(instrument__regional_delegation_ceiling__isnull=False) & Q(
+    amount_requested__gt=F("instrument__regional_delegation_ceiling")
+)
+
+
 def committee_agenda(*, user, session: CommitteeSession) -> QuerySet[FinancingLine]:
-    """Lines awaiting the committee's decision: requested movement-tool lines of its UR."""
+    """Lines awaiting the committee's decision: requested movement-tool lines within the
+    regional delegation for a UR's committee (its UR's), above it for the national one (all
+    URs; see ``Instrument.needs_national_committee``)."""
+    lines = FinancingLine.objects.filter(status=LineStatus.REQUESTED, is_movement_tool=True)
+    if session.is_national:
+        lines = lines.filter(ABOVE_DELEGATION)
+    else:
+        lines = lines.filter(plan__case__regional_union_id=session.regional_union_id).exclude(
+            ABOVE_DELEGATION
+        )
     return scope_queryset(
-        FinancingLine.objects.filter(
-            status=LineStatus.REQUESTED,
-            is_movement_tool=True,
-            plan__case__regional_union_id=session.regional_union_id,
-        ).select_related("plan__case__organisation", "instrument"),
-        user,
+        lines.select_related("plan__case__organisation", "instrument"), user
     ).order_by("created_at", "id")
 
 
