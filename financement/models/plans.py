@@ -108,10 +108,6 @@ class CommitteeSession(models.Model):
         ordering = ["-held_on", "regional_union__name"]
         indexes = [models.Index(fields=["regional_union", "held_on"])]
 
-    @property
-    def is_national(self) -> bool:
-        return self.regional_union_id is None
-
     def __str__(self) -> str:
         if self.is_national:
             return str(_("National committee on %(date)s") % {"date": self.held_on.isoformat()})
@@ -119,3 +115,7 @@ class CommitteeSession(models.Model):
             _("Committee of %(union)s on %(date)s")
             % {"union": self.regional_union, "date": self.held_on.isoformat()}
         )
+
+    @property
+    def is_national(self) -> bool:
+        return self.regional_union_id is None

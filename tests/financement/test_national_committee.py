@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from financement import selectors, services
 from financement.models import CommitteeSession, Instrument
-from financement.workflow import LineDecisionForbidden, LineDecisionRefused
+from financement.workflow import LineDecisionRefused
 from tests.financement.factories import MOVEMENT_LOAN, line_in, session_in
 
 pytestmark = pytest.mark.django_db
