@@ -5,7 +5,10 @@ models) share the one implementation. Rows come from:
 
 - each filière's prefixes, expanded over the sub-classes of the prefix's version;
 - for NAF 2025, the rév. 2 rows carried through the correspondence table: a NAF 2025
-  sub-class belongs to every filière one of its rév. 2 antecedents belongs to.
+  sub-class belongs to every filière one of its rév. 2 antecedents belongs to, unless the
+  filière has NAF 2025 prefixes of its own, which then define it alone in that version (a
+  many-to-many link would otherwise drag in a code the filière excludes, e.g. 42.99Z → 68.12Y
+  brings property development back into construction).
 
 The whole table is rewritten (a dozen filières × at most ~750 sub-classes per version is a
 few thousand rows): simple, and always consistent. Callers run it inside their transaction.
@@ -56,9 +59,12 @@ def rebuild(apps) -> int:
             if covered:
                 pairs[(filiere_id, version, code)] = PREFIX
 
+    own_2025 = set(
+        FilierePrefix.objects.filter(naf_version=NAF2025).values_list("filiere_id", flat=True)
+    )
     rev2_filieres: dict[str, set[int]] = defaultdict(set)
     for filiere_id, version, code in pairs:
-        if version == REV2:
+        if version == REV2 and filiere_id not in own_2025:
             rev2_filieres[code].add(filiere_id)
     for rev2_code, naf2025_code in NafCorrespondence.objects.values_list(
         "rev2_code", "naf2025_code"

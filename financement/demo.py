@@ -286,11 +286,9 @@ def _line(ctx, plan, spec: LineSpec, instrument, span, sessions) -> FinancingLin
     status = spec.status
     if plan.case.stage == Stage.INCORPORATED and status == "approved" and not spec.secures:
         status = "disbursed"  # the cooperative exists: its money was paid out
-    line = FinancingLine(
+    line = FinancingLine.from_instrument(
+        instrument,
         plan=plan,
-        instrument=instrument,
-        family=instrument.family,
-        is_movement_tool=instrument.is_movement_tool,
         status=status,
         amount_requested=spec.requested,
         comment=spec.comment,

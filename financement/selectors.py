@@ -174,15 +174,24 @@ def committee_session_list(*, user) -> QuerySet[CommitteeSession]:
     return scope_queryset(CommitteeSession.objects.select_related("regional_union"), user)
 
 
+ABOVE_DELEGATION = Q(instrument__regional_delegation_ceiling__isnull=False) & Q(
+    amount_requested__gt=F("instrument__regional_delegation_ceiling")
+)
+
+
 def committee_agenda(*, user, session: CommitteeSession) -> QuerySet[FinancingLine]:
-    """Lines awaiting the committee's decision: requested movement-tool lines of its UR."""
+    """Lines awaiting the committee's decision: requested movement-tool lines within the
+    regional delegation for a UR's committee (its UR's), above it for the national one (all
+    URs; see ``Instrument.needs_national_committee``)."""
+    lines = FinancingLine.objects.filter(status=LineStatus.REQUESTED, is_movement_tool=True)
+    if session.is_national:
+        lines = lines.filter(ABOVE_DELEGATION)
+    else:
+        lines = lines.filter(plan__case__regional_union_id=session.regional_union_id).exclude(
+            ABOVE_DELEGATION
+        )
     return scope_queryset(
-        FinancingLine.objects.filter(
-            status=LineStatus.REQUESTED,
-            is_movement_tool=True,
-            plan__case__regional_union_id=session.regional_union_id,
-        ).select_related("plan__case__organisation", "instrument"),
-        user,
+        lines.select_related("plan__case__organisation", "instrument"), user
     ).order_by("created_at", "id")
 
 
@@ -237,6 +246,13 @@ def figures_of(plan: FinancingPlan) -> FinancingFigures:
 def plan_figures(*, user, plan: FinancingPlan) -> FinancingFigures:
     """Figures of one plan (``FinancingPlan.DoesNotExist`` outside the user's territory)."""
     return figures_of(plans_with_figures(user=user).get(pk=plan.pk))
+
+
+def case_financing(*, user, case: Case) -> tuple[FinancingPlan, FinancingFigures, QuerySet]:
+    """The plan of a case with its figures and its lines, as the user may see them
+    (``FinancingPlan.DoesNotExist`` when the case has none or it is out of the territory)."""
+    plan = plans_with_figures(user=user).get(case=case)
+    return plan, figures_of(plan), plan_lines(user=user, plan=plan)
 
 
 def leverage_for_case(*, user, case: Case) -> Decimal | None:

@@ -126,11 +126,9 @@ def financing_line_create(
     _check_applicant(by, locked.case)
     if not instrument.active:
         raise ValidationError({"instrument": _("This instrument is no longer offered.")})
-    line = FinancingLine(
+    line = FinancingLine.from_instrument(
+        instrument,
         plan=locked,
-        instrument=instrument,
-        family=instrument.family,
-        is_movement_tool=instrument.is_movement_tool,
         amount_requested=amount_requested,
         secures=secures,
         comment=comment,
@@ -178,15 +176,16 @@ def financing_line_delete(*, line: FinancingLine, by) -> None:
 @transaction.atomic
 def committee_session_create(
     *,
-    regional_union: RegionalUnion,
+    regional_union: RegionalUnion | None,
     held_on: datetime.date,
     by,
     members_present=(),
     other_members: str = "",
     notes: str = "",
 ) -> CommitteeSession:
-    """Record a committee sitting (financial-tools officers, national or of that UR)."""
-    if not workflow.is_financial_officer_of(by, regional_union.pk):
+    """Record a committee sitting (financial-tools officers, national or of that UR); with no
+    ``regional_union``, a sitting of the national committee (national officers only)."""
+    if not workflow.is_financial_officer_of(by, regional_union.pk if regional_union else None):
         raise FinancingForbidden(
             _("Only a financial-tools officer of this regional union records its committees.")
         )

@@ -277,11 +277,9 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
     def financing(self, request, pk=None):
         case = self.get_object()
         try:
-            plan = financing.plans_with_figures(user=request.user).get(case=case)
+            plan, figures, lines = financing.case_financing(user=request.user, case=case)
         except FinancingPlan.DoesNotExist:
             raise Problem("not-found", detail=_("This case has no financing plan.")) from None
-        figures = financing.figures_of(plan)
-        lines = financing.plan_lines(user=request.user, plan=plan)
         data = {
             "case": case.pk,
             "needs": {

@@ -53,6 +53,25 @@ class Instrument(models.Model):
     )
     terms = models.CharField(_("terms"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # Per instrument, not per UR: the delegation is granted by each tool (Socoden, Scopinvest,
+    # Sofiscop...) to the regional committees that commit its money, and tools grant different
+    # amounts; a UR has no money of its own to delegate.
+    regional_delegation_ceiling = money_field(
+        _("regional delegation ceiling (€)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Above this amount requested, the national committee decides, not the regional "
+            "one. Empty: regional committees decide any amount."
+        ),
+    )
+    regional_unions = models.ManyToManyField(
+        "crm.RegionalUnion",
+        blank=True,
+        related_name="instruments",
+        verbose_name=_("regional unions"),
+        help_text=_("Leave empty when the instrument is offered everywhere."),
+    )
 
     class Meta:
         verbose_name = _("instrument")
@@ -79,6 +98,16 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+    def needs_national_committee(self, amount) -> bool:
+        """Whether a commitment of ``amount`` exceeds the regional delegation."""
+        ceiling = self.regional_delegation_ceiling
+        return (
+            self.is_movement_tool
+            and ceiling is not None
+            and amount is not None
+            and amount > ceiling
+        )
 
     def clean(self):
         errors = _not_negative(self, {"min_amount": _("The typical minimum amount")})

@@ -145,6 +145,28 @@ class FinancingLine(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.instrument.name} – {self.amount_requested} €"
 
+    @classmethod
+    def from_instrument(cls, instrument: Instrument, **fields) -> "FinancingLine":
+        """A new line of ``instrument``: the one place that copies what the line keeps of it."""
+        return cls(
+            instrument=instrument,
+            family=instrument.family,
+            is_movement_tool=instrument.is_movement_tool,
+            **fields,
+        )
+
+    def _instrument_refusal(self):
+        """Why the instrument cannot finance this plan's case (None: it can)."""
+        if not self.instrument_id or not self.plan_id:
+            return None
+        unions = list(self.instrument.regional_unions.all())
+        if not unions or self.plan.case.regional_union_id in {u.pk for u in unions}:
+            return None
+        return _(
+            "The instrument “%(instrument)s” is offered only in %(unions)s, not in the case's "
+            "regional union."
+        ) % {"instrument": self.instrument.name, "unions": ", ".join(u.name for u in unions)}
+
     @property
     def is_guarantee(self) -> bool:
         return self.family == InstrumentFamily.GUARANTEE
@@ -155,8 +177,8 @@ class FinancingLine(FSMModelMixin, models.Model):
 
     def clean(self):
         if self.instrument_id and not self.family:
-            self.family = self.instrument.family
-            self.is_movement_tool = self.instrument.is_movement_tool
+            copy = FinancingLine.from_instrument(self.instrument)
+            self.family, self.is_movement_tool = copy.family, copy.is_movement_tool
         errors = _not_negative(
             self,
             {
@@ -195,6 +217,8 @@ class FinancingLine(FSMModelMixin, models.Model):
                 errors["secures"] = _("A guarantee secures a resource, not another guarantee.")
         elif self.secures_id is not None:
             errors["secures"] = _("Only a guarantee secures another line.")
+        if self.pk is None and (refusal := self._instrument_refusal()):
+            errors["instrument"] = refusal
         if errors:
             raise ValidationError(errors)
 

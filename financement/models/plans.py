@@ -74,11 +74,16 @@ class FinancingPlan(models.Model):
 class CommitteeSession(models.Model):
     """A sitting of a UR's financial commitment committee (the movement's tools)."""
 
+    # Empty for a sitting of the national committee, which decides the commitments above a
+    # tool's regional delegation (Instrument.regional_delegation_ceiling) for every UR.
     regional_union = models.ForeignKey(
         RegionalUnion,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="committee_sessions",
         verbose_name=_("regional union"),
+        help_text=_("Leave empty for the national committee."),
     )
     held_on = models.DateField(_("date"))
     members_present = models.ManyToManyField(
@@ -104,7 +109,13 @@ class CommitteeSession(models.Model):
         indexes = [models.Index(fields=["regional_union", "held_on"])]
 
     def __str__(self) -> str:
+        if self.is_national:
+            return str(_("National committee on %(date)s") % {"date": self.held_on.isoformat()})
         return str(
             _("Committee of %(union)s on %(date)s")
             % {"union": self.regional_union, "date": self.held_on.isoformat()}
         )
+
+    @property
+    def is_national(self) -> bool:
+        return self.regional_union_id is None

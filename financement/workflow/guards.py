@@ -45,7 +45,19 @@ def _committee(line) -> list[Reason]:
             "regional commitment committee."
         )
         reasons.append(Reason("committee_session", message))
-    if session is not None and session.regional_union_id != line.plan.case.regional_union_id:
+    if session is None:
+        return reasons
+    national = line.instrument.needs_national_committee(line.amount_requested)
+    if national and not session.is_national:
+        message = _(
+            "The committee session must be one of the national committee: %(amount)s € "
+            "requested exceeds the regional delegation of %(ceiling)s €."
+        ) % {
+            "amount": _euros(line.amount_requested),
+            "ceiling": _euros(line.instrument.regional_delegation_ceiling),
+        }
+        reasons.append(Reason("committee_session", message))
+    elif not national and session.regional_union_id != line.plan.case.regional_union_id:
         message = _("The committee session belongs to another regional union than the case.")
         reasons.append(Reason("committee_session", message))
     return reasons

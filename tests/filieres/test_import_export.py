@@ -35,7 +35,7 @@ def _state():
 def test_export_lists_prefixes_in_one_column():
     exported = FiliereResource().export()
     row = next(r for r in exported.dict if r["slug"] == "energies-renouvelables")
-    assert row["prefixes"] == "35.11Z;35.21Z;35.30Z;43.21A;43.22B"
+    assert row["prefixes"] == "35.11Z;35.14Z;35.21Z;35.30Z;43.21A;43.22B"
     assert row["prefixes_2025"] == ""
 
 

@@ -5,6 +5,7 @@ migrations through the same writers as the load commands; classification in both
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from crm import reference_data
@@ -161,6 +162,6 @@ def test_naf2025_prefixes_apply_directly_and_follow_changes():
     assert set(
         FiliereNafCode.objects.filter(filiere=f).values_list("naf_version", "naf_code", "source")
     ) == {("rev2", "43.22A", "prefix"), ("2025", "43.22G", "correspondence")}
-    with pytest.raises(Exception, match="prefixes_2025"):
+    with pytest.raises(ValidationError, match="prefixes_2025"):
         filiere("test-2025-bad", prefixes_2025="62.01Z")  # a rév. 2 code, unknown in 2025
     assert not Filiere.objects.filter(slug="test-2025-bad").exists()

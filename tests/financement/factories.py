@@ -55,11 +55,9 @@ def line_in(
         disbursed = committed
     if status in DECIDED_STATUSES and decision_on is None:
         decision_on = timezone.localdate() - datetime.timedelta(days=30)
-    line = FinancingLine(
+    line = FinancingLine.from_instrument(
+        tool,
         plan=plan,
-        instrument=tool,
-        family=tool.family,
-        is_movement_tool=tool.is_movement_tool,
         status=status,
         amount_requested=requested,
         amount_committed=None if committed is None else D(str(committed)),

@@ -255,3 +255,15 @@ def test_plans_with_figures_is_one_query(team):
         ]
     assert len(figures) == 6
     assert len(context.captured_queries) == 1
+
+
+def test_case_financing_gives_plan_figures_and_lines_within_the_territory(team, plan):
+    from financement.models import FinancingPlan as _Plan
+    from tests.financement.factories import BANK_LOAN
+    from tests.financement.factories import line_in as _line_in
+
+    _line_in(plan, BANK_LOAN, "100000", status="approved")
+    found, figures, lines = selectors.case_financing(user=team["officer"], case=plan.case)
+    assert found == plan and figures.committed == Decimal("100000") and lines.count() == 1
+    with pytest.raises(_Plan.DoesNotExist):
+        selectors.case_financing(user=team["officer_ara"], case=plan.case)
