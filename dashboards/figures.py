@@ -273,3 +273,70 @@ def bars_multi(
         layout.update(yaxis={"title": {"text": y_title}}, xaxis={"automargin": True})
     figure.update_layout(**layout)
     return as_json(figure)
+
+
+def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict:
+    """Step survival curves per group with their confidence band, the 5-year references as
+    markers (hidden cells draw nothing)."""
+    figure = go.Figure()
+    groups = table.texts("group")
+    years = table.values("year")
+    values = {k: table.values(k) for k in ("survival", "lower", "upper", "reference")}
+    for index, name in enumerate(dict.fromkeys(groups)):
+        rows = [i for i, g in enumerate(groups) if g == name]
+        colour = PALETTE[index % len(PALETTE)]
+        xs = [years[i] for i in rows]
+
+        def pct(key, rows=rows):
+            return [None if values[key][i] is None else 100 * values[key][i] for i in rows]
+
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=pct("upper"),
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=pct("lower"),
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=colour + "33",
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=pct("survival"),
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "shape": "hv"},
+                legendgroup=name,
+            )
+        )
+        reference = pct("reference")
+        if any(v is not None for v in reference):
+            figure.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=reference,
+                    mode="markers",
+                    showlegend=False,
+                    marker={"symbol": "diamond-open", "size": 10, "color": colour},
+                    legendgroup=name,
+                )
+            )
+    figure.update_layout(
+        _layout(title, yaxis={"title": {"text": y_title}, "range": [0, 105]}, xaxis={"dtick": 1})
+    )
+    return as_json(figure)

@@ -215,9 +215,9 @@ def simulate(
             registered_counts.append(hit.sum(axis=1))
             registered_jobs.append((hit * job_values[None, :, None]).sum(axis=1))
             done += size
-            if time_budget is not None and done >= MIN_RUNS:
-                if time.monotonic() - started > time_budget:
-                    break
+            over = time_budget is not None and time.monotonic() - started > time_budget
+            if over and done >= MIN_RUNS:
+                break
         counts = np.concatenate(registered_counts)
         job_sums = np.concatenate(registered_jobs)
     else:

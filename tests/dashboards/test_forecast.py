@@ -11,10 +11,22 @@ from dashboards import forecast
 # True model: from each active stage, an exponential stay (median in days) then forward or
 # abandoned with the given probabilities; signing → registered.
 CHAIN = ["lead", "qualification", "feasibility", "structuring", "financing", "closing"]
-MEDIANS = {"lead": 20, "qualification": 40, "feasibility": 60, "structuring": 50,
-           "financing": 45, "closing": 30}
-FORWARD = {"lead": 0.7, "qualification": 0.8, "feasibility": 0.85, "structuring": 0.9,
-           "financing": 0.9, "closing": 0.95}
+MEDIANS = {
+    "lead": 20,
+    "qualification": 40,
+    "feasibility": 60,
+    "structuring": 50,
+    "financing": 45,
+    "closing": 30,
+}
+FORWARD = {
+    "lead": 0.7,
+    "qualification": 0.8,
+    "feasibility": 0.85,
+    "structuring": 0.9,
+    "financing": 0.9,
+    "closing": 0.95,
+}
 
 
 def synthetic_history(seed, cases=400, span=1500.0, kind="takeover", ur="ouest"):
@@ -50,8 +62,11 @@ def test_the_estimate_recovers_the_true_rates_and_exit_shares():
 
 def test_censored_stays_count_their_days_not_an_ending():
     history = pd.DataFrame(
-        [(1, "k", "u", 0.0, "lead"), (1, "k", "u", 10.0, "qualification"),
-         (2, "k", "u", 0.0, "lead")],
+        [
+            (1, "k", "u", 0.0, "lead"),
+            (1, "k", "u", 10.0, "qualification"),
+            (2, "k", "u", 0.0, "lead"),
+        ],
         columns=["case", "kind", "ur", "at", "stage"],
     )
     stays = forecast.spells(history, 30.0)
@@ -86,7 +101,7 @@ def test_simulation_is_seeded_and_bounded():
     assert other.incorporations != first.incorporations
     assert first.runs == 300
     low3, mid3, high3, _ = first.incorporations[3]
-    low12, mid12, high12, _ = first.incorporations[12]
+    _, mid12, _, _ = first.incorporations[12]
     assert low3 <= mid3 <= high3 and mid3 <= mid12 <= len(cases)
     bounded = forecast.simulate(model, cases, runs=100_000, seed=7, time_budget=0.0)
     assert bounded.runs == forecast.MIN_RUNS  # stopped by the time budget
