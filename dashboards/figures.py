@@ -340,3 +340,42 @@ def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict
         _layout(title, yaxis={"title": {"text": y_title}, "range": [0, 105]}, xaxis={"dtick": 1})
     )
     return as_json(figure)
+
+
+def forecast_bars(table: Table, *, title: str = "") -> dict:
+    """Registrations expected (with the 80 % interval) and, next to them, the forecast made
+    12 months ago and what happened."""
+    figure = go.Figure()
+    x = table.texts("horizon")
+
+    def bar(key, low, high, name, colour):
+        values = table.values(key)
+        lows, highs = table.values(low), table.values(high)
+        plus = [
+            None if v is None or h is None else h - v for v, h in zip(values, highs, strict=True)
+        ]
+        minus = [
+            None if v is None or lo is None else v - lo for v, lo in zip(values, lows, strict=True)
+        ]
+        figure.add_trace(
+            go.Bar(
+                x=x,
+                y=values,
+                name=name,
+                marker={"color": colour},
+                error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus},
+            )
+        )
+
+    bar("median", "low", "high", str(table.column("median").label), PALETTE[0])
+    bar("past_median", "past_low", "past_high", str(table.column("past_median").label), PALETTE[1])
+    figure.add_trace(
+        go.Bar(
+            x=x,
+            y=table.values("actual"),
+            name=str(table.column("actual").label),
+            marker={"color": PALETTE[3]},
+        )
+    )
+    figure.update_layout(_layout(title, barmode="group"))
+    return as_json(figure)
