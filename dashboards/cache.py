@@ -48,3 +48,36 @@ def computed_table(page, panel, query, options):
         hit = (panel.build(query, options), timezone.now())
         cache.set(key, hit, seconds)
     return hit
+
+
+# --- The forecast page: its last result, computed in the background ------------------------
+
+FORECAST_KEEP_SECONDS = 30 * 24 * 3600
+PENDING_SECONDS = 15 * 60
+
+
+def forecast_stale_seconds() -> int:
+    """A forecast older than this (``RELEVE_FORECAST_STALE_SECONDS``, a day by default) is
+    still shown, and a recomputation is enqueued."""
+    return getattr(settings, "RELEVE_FORECAST_STALE_SECONDS", 24 * 3600)
+
+
+def forecast_key(kind, filiere_id, regional_union_id) -> str:
+    return f"dashboards:forecast:{kind or '-'}:{filiere_id or '-'}:{regional_union_id or '-'}"
+
+
+def last_forecast(key: str):
+    return cache.get(key)
+
+
+def store_forecast(key: str, result) -> None:
+    cache.set(key, result, FORECAST_KEEP_SECONDS)
+
+
+def claim_forecast(key: str) -> bool:
+    """True for the one caller who should enqueue a recomputation (none is pending)."""
+    return cache.add(key + ":pending", True, PENDING_SECONDS)
+
+
+def release_forecast(key: str) -> None:
+    cache.delete(key + ":pending")

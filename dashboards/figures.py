@@ -273,3 +273,109 @@ def bars_multi(
         layout.update(yaxis={"title": {"text": y_title}}, xaxis={"automargin": True})
     figure.update_layout(**layout)
     return as_json(figure)
+
+
+def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict:
+    """Step survival curves per group with their confidence band, the 5-year references as
+    markers (hidden cells draw nothing)."""
+    figure = go.Figure()
+    groups = table.texts("group")
+    years = table.values("year")
+    values = {k: table.values(k) for k in ("survival", "lower", "upper", "reference")}
+    for index, name in enumerate(dict.fromkeys(groups)):
+        rows = [i for i, g in enumerate(groups) if g == name]
+        colour = PALETTE[index % len(PALETTE)]
+        xs = [years[i] for i in rows]
+
+        def pct(key, rows=rows):
+            return [None if values[key][i] is None else 100 * values[key][i] for i in rows]
+
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=pct("upper"),
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=pct("lower"),
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=colour + "33",
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=pct("survival"),
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "shape": "hv"},
+                legendgroup=name,
+            )
+        )
+        reference = pct("reference")
+        if any(v is not None for v in reference):
+            figure.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=reference,
+                    mode="markers",
+                    showlegend=False,
+                    marker={"symbol": "diamond-open", "size": 10, "color": colour},
+                    legendgroup=name,
+                )
+            )
+    figure.update_layout(
+        _layout(title, yaxis={"title": {"text": y_title}, "range": [0, 105]}, xaxis={"dtick": 1})
+    )
+    return as_json(figure)
+
+
+def forecast_bars(table: Table, *, title: str = "") -> dict:
+    """Registrations expected (with the 80 % interval) and, next to them, the forecast made
+    12 months ago and what happened."""
+    figure = go.Figure()
+    x = table.texts("horizon")
+
+    def bar(key, low, high, name, colour):
+        values = table.values(key)
+        lows, highs = table.values(low), table.values(high)
+        plus = [
+            None if v is None or h is None else h - v for v, h in zip(values, highs, strict=True)
+        ]
+        minus = [
+            None if v is None or lo is None else v - lo for v, lo in zip(values, lows, strict=True)
+        ]
+        figure.add_trace(
+            go.Bar(
+                x=x,
+                y=values,
+                name=name,
+                marker={"color": colour},
+                error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus},
+            )
+        )
+
+    bar("median", "low", "high", str(table.column("median").label), PALETTE[0])
+    bar("past_median", "past_low", "past_high", str(table.column("past_median").label), PALETTE[1])
+    figure.add_trace(
+        go.Bar(
+            x=x,
+            y=table.values("actual"),
+            name=str(table.column("actual").label),
+            marker={"color": PALETTE[3]},
+        )
+    )
+    figure.update_layout(_layout(title, barmode="group"))
+    return as_json(figure)

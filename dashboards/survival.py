@@ -82,3 +82,27 @@ def summarise(rows: Iterable[tuple[float, bool, int]]) -> DurationSummary:
         median=survival_quantile(curve, 0.5),
         p90=survival_quantile(curve, 0.9),
     )
+
+
+# --- Survival of cooperatives: lifelines' Kaplan–Meier with its confidence band ------------
+
+
+def kaplan_meier_bands(durations, events, weights, times, *, level: float = 0.95):
+    """Survival at each of ``times`` with its confidence interval (lifelines'
+    ``KaplanMeierFitter``: Greenwood variance, exponential – log(−log) – interval) and the
+    number still at risk: ``[(time, survival, lower, upper, at_risk), ...]``."""
+    from lifelines import KaplanMeierFitter
+
+    fitter = KaplanMeierFitter(alpha=1 - level)
+    fitter.fit(durations, event_observed=events, weights=weights)
+    curve = fitter.survival_function_.iloc[:, 0]
+    band = fitter.confidence_interval_
+    table = fitter.event_table
+    rows = []
+    for time in times:
+        known = curve.index <= time
+        survival = float(curve[known].iloc[-1])
+        lower, upper = (float(v) for v in band[band.index <= time].iloc[-1])
+        at_risk = round(float(table.loc[table.index >= time, "removed"].sum()))
+        rows.append((float(time), survival, lower, upper, at_risk))
+    return rows

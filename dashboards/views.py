@@ -15,11 +15,22 @@ from django.utils.translation import gettext as _
 
 from config.routers import replica_reads
 from dashboards.access import viewer_for
-from dashboards.cache import computed_table
+from dashboards.cache import (
+    claim_forecast,
+    computed_table,
+    forecast_key,
+    forecast_stale_seconds,
+    last_forecast,
+)
 from dashboards.forms import DashboardFilterForm, EquityForm
-from dashboards.pages import PAGES, Options, PageSpec
+from dashboards.pages import PAGES, Options, PageSpec, PanelSpec
+from dashboards.pages.forecast import INTRO as FORECAST_INTRO
+from dashboards.pages.forecast import METHOD as FORECAST_METHOD
+from dashboards.pages.forecast import TITLE as FORECAST_TITLE
+from dashboards.pages.forecast import draw_forecast, forecast_table, model_table
 from dashboards.pages.money import window_start
 from dashboards.tables import to_csv
+from dashboards.tasks import compute_forecast
 
 REPORT_WIDTH = 680  # px: the printable width of an A4 page with 15 mm margins
 
@@ -204,3 +215,101 @@ def report(request):
     context.update(_common_context(request, form, perimeters, computed_at))
     context["sections"] = sections
     return render(request, "dashboards/report.html", context)
+
+
+# --- The forecast page: the last background result, recomputed when stale ------------------
+
+
+def _forecast_blocks(request, form, perimeters):
+    """Per perimeter: its last forecast (or None) and whether one was enqueued now."""
+    kind = form.cleaned_data.get("kind") or ""
+    filiere = form.cleaned_data.get("filiere")
+    found = []
+    for perimeter in perimeters:
+        args = (kind, filiere.pk if filiere else None, perimeter.regional_union_id)
+        key = forecast_key(*args)
+        result = last_forecast(key)
+        stale = result is None or (
+            (timezone.now() - result["computed_at"]).total_seconds() > forecast_stale_seconds()
+        )
+        if stale and claim_forecast(key):
+            compute_forecast.enqueue(*args)
+        found.append((perimeter, result))
+    return found
+
+
+def _forecast_tables(found, which):
+    tables = []
+    for perimeter, result in found:
+        if result is None:
+            continue
+        table = forecast_table(result) if which == "prevision" else model_table(result)
+        tables.append((perimeter, table.suppress() if perimeter.suppress else table))
+    return tables
+
+
+@dashboard_access
+def forecast_page(request):
+    form = DashboardFilterForm(request.GET, viewer=request.viewer)
+    context = {
+        "forecast_page": True,
+        "title": FORECAST_TITLE,
+        "intro": FORECAST_INTRO,
+        "method": FORECAST_METHOD,
+        **_common_context(request, form, []),
+    }
+    if not form.is_valid():
+        return render(request, "dashboards/forecast.html", context, status=400)
+    perimeters = request.viewer.perimeters(form.chosen_union())
+    found = _forecast_blocks(request, form, perimeters)
+    computed = [result["computed_at"] for _, result in found if result is not None]
+    missing = [perimeter.label for perimeter, result in found if result is None]
+    panels = []
+    for slug, title in (
+        ("prevision", _("Forecast and backtest")),
+        ("modele", _("Estimated stages")),
+    ):
+        spec = PanelSpec(slug, title, None, None)
+        tables = _forecast_tables(found, slug)
+        blocks = []
+        for index, (perimeter, table) in enumerate(tables):
+            label = str(title) if len(tables) == 1 else f"{title} – {perimeter.label}"
+            drawn = draw_forecast(table, label) if slug == "prevision" else []
+            blocks.append(
+                {
+                    "perimeter": perimeter,
+                    "table": table,
+                    "headers": table.headers(),
+                    "rows": table.rows(),
+                    "figures": [
+                        (f"fig-prevision-{slug}-{index}-{n}", f) for n, f in enumerate(drawn)
+                    ],
+                }
+            )
+        if blocks:
+            panels.append({"spec": spec, "blocks": blocks})
+    context.update(_common_context(request, form, perimeters, computed))
+    context.update(
+        panels=panels,
+        missing=missing,
+        page={"slug": "prevision"},
+        runs=[result["now"].runs for _, result in found if result is not None],
+    )
+    return render(request, "dashboards/forecast.html", context)
+
+
+@dashboard_access
+def forecast_csv(request, panel):
+    if panel not in ("prevision", "modele"):
+        raise Http404(_("No such chart."))
+    form = DashboardFilterForm(request.GET, viewer=request.viewer)
+    if not form.is_valid():
+        errors = [str(e) for e in form.errors.values()]
+        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    perimeters = request.viewer.perimeters(form.chosen_union())
+    tables = _forecast_tables(_forecast_blocks(request, form, perimeters), panel)
+    body = to_csv([(p.label, t) for p, t in tables], _("Perimeter"))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="prevision-{panel}-{day}.csv"'
+    return response

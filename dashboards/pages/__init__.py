@@ -4,9 +4,11 @@ from dashboards.pages.base import Options, PageSpec, PanelSpec
 from dashboards.pages.money import EQUITY, FINANCING
 from dashboards.pages.pipeline import FUNNEL, VELOCITY
 from dashboards.pages.results import OUTCOMES, PARTNERS, SECTORS
+from dashboards.pages.survival import SURVIVAL
 
 PAGES: dict[str, PageSpec] = {
-    page.slug: page for page in [FUNNEL, VELOCITY, OUTCOMES, EQUITY, FINANCING, SECTORS, PARTNERS]
+    page.slug: page
+    for page in [FUNNEL, VELOCITY, OUTCOMES, EQUITY, FINANCING, SECTORS, PARTNERS, SURVIVAL]
 }
 
 __all__ = ["PAGES", "Options", "PageSpec", "PanelSpec"]
