@@ -1,9 +1,12 @@
 """Partner leads: the body of ``POST /api/v1/leads/`` and the lead as partners see it."""
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.filters import offset_in_range
 from api.serializers.base import StrictSerializer
 from crm.identifiers import normalize_naf_code, normalize_postal_code, normalize_siren
 from crm.models import ContactRole
@@ -183,9 +186,25 @@ class LeadSerializer(serializers.Serializer):
     )
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time whose UTC offset is within ±15:59."""
+
+    def to_internal_value(self, value):
+        # Read the offset as given: DRF converts to the current time zone before returning.
+        try:
+            given = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            given = None
+        if given is not None and not offset_in_range(given):
+            raise serializers.ValidationError(
+                _("The UTC offset must be between -15:59 and +15:59.")
+            )
+        return super().to_internal_value(value)
+
+
 class LeadListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PartnerStatus.choices, required=False)
-    updated_since = serializers.DateTimeField(
+    updated_since = BoundedDateTimeField(
         required=False, help_text=_("Leads whose status changed at or after this instant.")
     )
 
