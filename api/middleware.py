@@ -88,7 +88,12 @@ class ApiMiddleware:
         nothing: read the server's (already de-chunked) ``wsgi.input`` itself instead.
         """
         wsgi_input = getattr(request, "environ", {}).get("wsgi.input")
-        if wsgi_input is None or not isinstance(getattr(request, "_stream", None), LimitedStream):
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if (
+            not chunked
+            or wsgi_input is None
+            or not isinstance(getattr(request, "_stream", None), LimitedStream)
+        ):
             return request.read(size)
         chunks, remaining = [], size
         while remaining > 0:

@@ -25,7 +25,7 @@ from crm import services as crm_services
 from crm.actors import SYSTEM
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
 from crm.roles import Role
-from crm.territories import departement_for_postal_code, regional_union_for_departement
+from crm.territories import departement_for, regional_union_for_departement
 from transmission import services
 from transmission.choices import OPEN_STAGES, ActivityKind, CaseKind, CaseSource
 from transmission.models import (
@@ -164,10 +164,18 @@ def _open_case_of(organisation: Organisation | None) -> Case | None:
 
 
 def _departement_of(company: dict[str, Any]) -> Departement:
+    """The company's département; a postal code serving two départements is resolved by the
+    commune (``city``). Errors name ``company.postal_code`` or ``company.city``."""
     try:
-        return departement_for_postal_code(company["postal_code"])
+        return departement_for(company["postal_code"], company.get("city") or "")
     except ValidationError as error:
-        raise LeadInvalid({"company.postal_code": list(error.messages)}) from error
+        errors = getattr(error, "error_dict", None) or {"postal_code": error.error_list}
+        raise LeadInvalid(
+            {
+                f"company.{field}": [message for item in items for message in item.messages]
+                for field, items in errors.items()
+            }
+        ) from error
 
 
 def _lead_place(departement: Departement) -> LeadPlace:

@@ -612,3 +612,33 @@ def test_concurrent_leads_for_one_company_open_a_single_case(
     assert Case.objects.count() == 1
     assert LeadSubmission.objects.filter(case=Case.objects.get()).count() == senders
     assert LeadSubmission.objects.filter(matched_existing_case=True).count() == senders - 1
+
+
+# --- Postal codes spanning two départements (issue 10 §6) ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_postal_code_across_a_ur_border_is_placed_by_the_city(partner_client):
+    staff_user(Role.OFFICER, "ara")
+    body = lead_body(company__postal_code="48250", company__city="Laveyrune")
+    response = post_lead(partner_client, body)
+    assert response.status_code == 201, response.content
+    case = LeadSubmission.objects.get().case
+    assert case.regional_union.code == "ara"
+    assert case.organisation.departement_id == "07"
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_postal_code_without_city_is_refused_naming_the_city(partner_client):
+    body = lead_body(company__postal_code="01590", company__city=DELETE)
+    problem = assert_problem(post_lead(partner_client, body), 400)
+    assert set(problem["errors"]) == {"company.city"}
+    assert "01590" in problem["errors"]["company.city"][0]
+    assert not LeadSubmission.objects.exists() and not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_postal_code_that_does_not_exist_is_refused_naming_it(partner_client):
+    problem = assert_problem(post_lead(partner_client, lead_body(company__postal_code="01999")), 400)
+    assert set(problem["errors"]) == {"company.postal_code"}
+    assert not LeadSubmission.objects.exists()
