@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,12 +37,16 @@ from transmission.models import (
 )
 
 __all__ = [
+    "PARTNER_SEES_CASE",
+    "PARTNER_SEES_NOT_CASE",
     "LeadDuplicate",
     "LeadInvalid",
     "LeadRefused",
     "add_working_days",
     "lead_assignee",
+    "lead_partner_reference",
     "lead_submit",
+    "partner_sees_case",
 ]
 
 # The officer of a matched case is asked to look at the new lead within this many days.
@@ -111,6 +115,25 @@ def lead_assignee(regional_union: RegionalUnion):
         .order_by("open_cases", "pk")
         .first()
     )
+
+
+# --- What the partner sees of the case its lead joined ------------------------------------------
+# A partner sees only what it sent: the case a lead joined is the partner's to see only when
+# that partner's own lead opened it. Joining another partner's (or an officer's) case answers
+# as if the company were unknown: status ``received``, no match, the lead's own reference. The
+# match stays recorded for officers (the lead is attached to the case, its officer has a task).
+
+PARTNER_SEES_CASE = Q(case__source_partner=F("partner"))
+PARTNER_SEES_NOT_CASE = ~PARTNER_SEES_CASE | Q(case__source_partner__isnull=True)
+
+
+def partner_sees_case(lead: LeadSubmission) -> bool:
+    return lead.case is not None and lead.case.source_partner_id == lead.partner_id
+
+
+def lead_partner_reference(lead: LeadSubmission) -> str:
+    """The reference a partner quotes for a lead whose case it may not see."""
+    return f"LEAD-{lead.pk.hex[:10].upper()}"
 
 
 # --- The steps of lead_submit, in order -------------------------------------------------------

@@ -10,6 +10,7 @@ from api.filters import offset_in_range
 from api.serializers.base import StrictSerializer
 from crm.identifiers import normalize_naf_code, normalize_postal_code, normalize_siren
 from crm.models import ContactRole
+from transmission import intake
 from transmission.choices import CaseKind
 from transmission.partner_status import PartnerStatus
 
@@ -171,19 +172,34 @@ class LeadSerializer(serializers.Serializer):
         help_text=_(
             "received: not yet qualified; in_progress: being worked on (or on hold); "
             "incorporated: the cooperative is registered; closed: abandoned or not retained. "
-            "A lead attached to an existing case has that case's status."
+            "A lead attached to a case your own earlier lead opened has that case's status."
         ),
     )
     kind = serializers.ChoiceField(choices=CaseKind.choices, read_only=True)
     company = LeadCompanySerializer(source="payload.company", read_only=True)
     matched_existing_case = serializers.BooleanField(
         read_only=True,
-        help_text=_("True when the lead was attached to a case already open for this SIREN."),
+        help_text=_(
+            "True when the lead was attached to a case your own earlier lead opened for this "
+            "SIREN."
+        ),
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(
         read_only=True, help_text=_("When the status last changed (or the lead was received).")
     )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not intake.partner_sees_case(instance):
+            # Another partner's or an officer's case: answer as for an unknown company.
+            data["reference"] = intake.lead_partner_reference(instance)
+            data["status"] = PartnerStatus.RECEIVED.value
+            data["matched_existing_case"] = False
+            data["updated_at"] = self.fields["created_at"].to_representation(
+                instance.created_at
+            )
+        return data
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
