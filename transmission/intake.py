@@ -25,6 +25,7 @@ from crm import services as crm_services
 from crm.actors import SYSTEM
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
 from crm.roles import Role
+from crm.naf import naf_version_for, validate_naf_code
 from crm.territories import departement_for, regional_union_for_departement
 from transmission import services
 from transmission.choices import OPEN_STAGES, ActivityKind, CaseKind, CaseSource
@@ -145,6 +146,16 @@ def lead_rules_check(data: dict[str, Any]) -> None:
     # ex nihilo has none yet.
     if data["kind"] != CaseKind.CREATION and not data["company"].get("siren"):
         raise LeadInvalid({"company.siren": [_("The SIREN is required unless kind is creation.")]})
+    company = data["company"]
+    if company.get("naf_code"):
+        # Judged in the lead's own nomenclature: a code of the other one is refused as such.
+        version = company.get("naf_version") or naf_version_for(timezone.localdate())
+        try:
+            company["naf_code"] = validate_naf_code(company["naf_code"], version)
+        except ValidationError as error:
+            raise LeadInvalid(
+                {f"company.{field}": messages for field, messages in error.message_dict.items()}
+            ) from error
 
 
 def _submission_record(*, partner: Partner, data: dict, raw_body: str) -> LeadSubmission:
@@ -219,6 +230,7 @@ def _organisation_get_or_create(company: dict[str, Any], place: LeadPlace) -> Or
                 name=company["name"],
                 siren=siren,
                 naf_code=company.get("naf_code") or "",
+                naf_version=company.get("naf_version") or naf_version_for(timezone.localdate()),
                 postal_code=company["postal_code"],
                 city=company.get("city") or "",
                 employees=company.get("employees"),

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -10,6 +11,8 @@ from api.filters import offset_in_range
 from api.serializers.base import StrictSerializer
 from crm.identifiers import normalize_naf_code, normalize_postal_code, normalize_siren
 from crm.models import ContactRole
+from crm.models.naf import NafVersion
+from crm.naf import naf_version_for
 from transmission import intake
 from transmission.choices import CaseKind
 from transmission.partner_status import PartnerStatus
@@ -46,10 +49,23 @@ class LeadCompanyInputSerializer(StrictSerializer):
         allow_blank=True,
         allow_null=True,
         max_length=10,
-        help_text=_("NAF rév. 2 sub-class, 62.01Z or 6201Z."),
+        help_text=_("NAF sub-class of naf_version, 62.01Z or 6201Z."),
+    )
+    naf_version = serializers.ChoiceField(
+        choices=NafVersion.choices,
+        required=False,
+        help_text=_(
+            "Nomenclature of naf_code; by default the one in force on the day the lead is "
+            "received (NAF 2025 from 1 January 2027)."
+        ),
     )
     postal_code = serializers.CharField(min_length=5, max_length=5)
-    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    city = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("The commune; required when the postal code serves two départements."),
+    )
     employees = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_EMPLOYEES
     )
@@ -127,6 +143,8 @@ class LeadCreateSerializer(StrictSerializer):
                 "name": company["name"],
                 "siren": company.get("siren") or None,
                 "naf_code": company.get("naf_code") or "",
+                "naf_version": company.get("naf_version")
+                or naf_version_for(timezone.localdate()),
                 "postal_code": company["postal_code"],
                 "city": company.get("city", ""),
                 "employees": company.get("employees"),

@@ -663,3 +663,57 @@ def test_a_postal_code_that_does_not_exist_is_refused_naming_it(partner_client):
     problem = assert_problem(post_lead(partner_client, lead_body(company__postal_code="01999")), 400)
     assert set(problem["errors"]) == {"company.postal_code"}
     assert not LeadSubmission.objects.exists()
+
+
+# --- NAF version (issue 10 §5) -------------------------------------------------------------------
+
+
+def _code_only_in(version: str, other: str) -> str:
+    from crm.models.naf import NafLevel
+
+    others = NafEntry.objects.filter(version=other, level=NafLevel.SUBCLASS).values("code")
+    entry = (
+        NafEntry.objects.filter(version=version, level=NafLevel.SUBCLASS)
+        .exclude(code__in=others)
+        .order_by("code")
+        .first()
+    )
+    assert entry is not None, f"no sub-class of {version} missing from {other}"
+    return entry.code
+
+
+@pytest.mark.django_db
+def test_the_naf_code_is_judged_in_the_given_version(partner_client, officer):
+    from crm.models.naf import NafVersion
+
+    rev2_only = _code_only_in(NafVersion.REV2, NafVersion.NAF2025)
+    refused = post_lead(
+        partner_client,
+        lead_body(company__naf_code=rev2_only, company__naf_version=NafVersion.NAF2025),
+    )
+    problem = assert_problem(refused, 400)
+    assert set(problem["errors"]) == {"company.naf_code"}
+    assert not LeadSubmission.objects.exists()
+    accepted = post_lead(
+        partner_client,
+        lead_body(company__naf_code=rev2_only, company__naf_version=NafVersion.REV2),
+    )
+    assert accepted.status_code == 201, accepted.content
+    organisation = LeadSubmission.objects.get().case.organisation
+    assert (organisation.naf_code, organisation.naf_version) == (rev2_only, NafVersion.REV2)
+
+
+@pytest.mark.django_db
+def test_the_naf_version_defaults_to_the_one_in_force(partner_client, officer):
+    from crm.naf import naf_version_for
+
+    assert post_lead(partner_client).status_code == 201
+    lead = LeadSubmission.objects.get()
+    assert lead.payload["company"]["naf_version"] == naf_version_for(timezone.localdate())
+    assert lead.case.organisation.naf_version == naf_version_for(timezone.localdate())
+
+
+@pytest.mark.django_db
+def test_an_unknown_naf_version_is_refused_naming_it(partner_client, officer):
+    problem = assert_problem(post_lead(partner_client, lead_body(company__naf_version="1993")), 400)
+    assert set(problem["errors"]) == {"company.naf_version"}
