@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from crm import services as crm_services
 from crm.actors import SYSTEM
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
-from crm.roles import Role
 from crm.naf import naf_version_for, validate_naf_code
+from crm.roles import Role
 from crm.territories import departement_for, regional_union_for_departement
 from transmission import services
 from transmission.choices import OPEN_STAGES, ActivityKind, CaseKind, CaseSource

@@ -143,8 +143,7 @@ class LeadCreateSerializer(StrictSerializer):
                 "name": company["name"],
                 "siren": company.get("siren") or None,
                 "naf_code": company.get("naf_code") or "",
-                "naf_version": company.get("naf_version")
-                or naf_version_for(timezone.localdate()),
+                "naf_version": company.get("naf_version") or naf_version_for(timezone.localdate()),
                 "postal_code": company["postal_code"],
                 "city": company.get("city", ""),
                 "employees": company.get("employees"),
@@ -198,8 +197,7 @@ class LeadSerializer(serializers.Serializer):
     matched_existing_case = serializers.BooleanField(
         read_only=True,
         help_text=_(
-            "True when the lead was attached to a case your own earlier lead opened for this "
-            "SIREN."
+            "True when the lead was attached to a case your own earlier lead opened for this SIREN."
         ),
     )
     created_at = serializers.DateTimeField(read_only=True)
@@ -214,9 +212,7 @@ class LeadSerializer(serializers.Serializer):
             data["reference"] = intake.lead_partner_reference(instance)
             data["status"] = PartnerStatus.RECEIVED.value
             data["matched_existing_case"] = False
-            data["updated_at"] = self.fields["created_at"].to_representation(
-                instance.created_at
-            )
+            data["updated_at"] = self.fields["created_at"].to_representation(instance.created_at)
         return data
 
 

@@ -37,7 +37,7 @@ def test_deeply_nested_json_is_400_on_staff_writes(clients, case):  # noqa: F811
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("offset", ["+16:00", "-16:00", "+23:59"])
-def test_updated_since_offset_beyond_15_59_is_400_naming_it(clients, offset):
+def test_updated_since_offset_beyond_15_59_is_400_naming_it(clients, offset):  # noqa: F811
     response = clients["officer"].get(
         "/api/v1/cases/", {"updated_since": f"2026-01-01T10:00:00{offset}"}
     )

@@ -180,9 +180,9 @@ def test_the_claim_commits_with_the_work_so_a_crash_leaves_no_key_in_use(
         with psycopg.connect(**params) as other:
             seen.append(other.execute("SELECT count(*) FROM api_idempotencyrecord").fetchone()[0])
 
+    from crm.roles import Role
     from tests.api.test_leads import post_lead
     from tests.factories import staff_user
-    from crm.roles import Role
 
     staff_user(Role.OFFICER, "ouest")
     post_save.connect(look_from_another_worker, sender=LeadSubmission)

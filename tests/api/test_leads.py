@@ -660,7 +660,8 @@ def test_an_ambiguous_postal_code_without_city_is_refused_naming_the_city(partne
 
 @pytest.mark.django_db
 def test_a_postal_code_that_does_not_exist_is_refused_naming_it(partner_client):
-    problem = assert_problem(post_lead(partner_client, lead_body(company__postal_code="01999")), 400)
+    body = lead_body(company__postal_code="01999")
+    problem = assert_problem(post_lead(partner_client, body), 400)
     assert set(problem["errors"]) == {"company.postal_code"}
     assert not LeadSubmission.objects.exists()
 

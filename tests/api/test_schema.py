@@ -94,4 +94,4 @@ def test_the_lead_body_documents_naf_version_and_city(schema):
     assert "naf_version" in properties and "naf_version" not in component.get("required", [])
     version_schema = json.dumps(properties["naf_version"])
     assert "rev2" in version_schema or "$ref" in version_schema
-    assert "two départements" in properties["city"]["description"]
+    assert "départements" in properties["city"]["description"]
