@@ -20,11 +20,29 @@ class IntegerFilter(filters.Filter):
     field_class = forms.IntegerField
 
 
+# The widest UTC offset the datetime parsers of Django and PostgreSQL agree on.
+MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
+
+
+def offset_in_range(value: datetime.datetime) -> bool:
+    """False for an aware date and time whose UTC offset is beyond ±15:59."""
+    offset = value.utcoffset()
+    return offset is None or abs(offset) <= MAX_UTC_OFFSET
+
+
 class BoundedIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date and time that the database can hold once converted to UTC."""
 
     def to_python(self, value):
-        parsed = super().to_python(value)
+        try:
+            parsed = super().to_python(value)
+        except ValueError:
+            # Django refuses an offset beyond ±15:59 with a bare ValueError.
+            raise forms.ValidationError(_("Enter a valid date and time.")) from None
+        if parsed is not None and not offset_in_range(parsed):
+            raise forms.ValidationError(
+                _("The UTC offset must be between -15:59 and +15:59.")
+            ) from None
         if parsed is not None:
             try:
                 parsed.astimezone(datetime.UTC)

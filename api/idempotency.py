@@ -3,16 +3,18 @@
 Decorate a DRF handler with ``@idempotent``:
 
 - no header: the handler runs as usual;
-- first use of a key: the key is claimed (a committed row, unique per partner and key),
-  the handler and the storing of its response run in one transaction;
+- first use of a key: the key is claimed (a row, unique per partner and key) in the same
+  transaction as the handler and the storing of its response: a concurrent request with
+  the same key waits on the unique index, then replays; a crash rolls the claim back;
 - same key, same request (method, path and SHA-256 of the raw body): the stored response
   is replayed, same status and body, with ``Idempotent-Replayed: true``; nothing runs;
 - same key, another request: 422 ``idempotency-key-reused``;
-- same key while the first request runs: 409 ``idempotency-key-in-use``.
+- same key while the first request runs: it waits for it (then replays, or runs when the first
+  failed); 409 ``idempotency-key-in-use`` only for a claim left by an older release.
 
 Only responses the handler *returns* with a status below 500 are kept. When it raises
-(validation error, conflict...) or returns a 5xx, its work is rolled back and the key
-released, so the partner may retry it.
+(validation error, conflict...) or returns a 5xx, its work and the claim roll back, so
+the partner may retry it.
 """
 
 import functools
@@ -82,19 +84,24 @@ def idempotent(handler):
                 detail=_invalid_key_message(),
                 errors={HEADER: [_invalid_key_message()]},
             )
-        outcome, record = services.idempotency_claim(
-            partner=partner, key=key, request_hash=request_fingerprint(request)
-        )
-        if outcome is IdempotencyOutcome.REPLAY:
-            return _replay(record)
-        if outcome is IdempotencyOutcome.MISMATCH:
-            raise Problem("idempotency-key-reused", detail=_reused_message())
-        if outcome is IdempotencyOutcome.IN_PROGRESS:
-            raise Problem(
-                "idempotency-key-in-use", detail=_in_use_message(), headers={"Retry-After": "1"}
-            )
         try:
+            # The claim, the handler and the stored response commit together: a concurrent
+            # request with the same key waits on the unique index until this one ends, and a
+            # worker that dies midway leaves no claim behind (its transaction rolls back).
             with transaction.atomic():
+                outcome, record = services.idempotency_claim(
+                    partner=partner, key=key, request_hash=request_fingerprint(request)
+                )
+                if outcome is IdempotencyOutcome.REPLAY:
+                    return _replay(record)
+                if outcome is IdempotencyOutcome.MISMATCH:
+                    raise Problem("idempotency-key-reused", detail=_reused_message())
+                if outcome is IdempotencyOutcome.IN_PROGRESS:
+                    raise Problem(
+                        "idempotency-key-in-use",
+                        detail=_in_use_message(),
+                        headers={"Retry-After": "1"},
+                    )
                 response = handler(view, request, *args, **kwargs)
                 if response.status_code >= 500:
                     raise _Discard(response)
@@ -103,11 +110,7 @@ def idempotent(handler):
                     record=record, status_code=response.status_code, body=body, headers=headers
                 )
         except _Discard as discarded:
-            services.idempotency_release(record=record)
             return discarded.response
-        except BaseException:
-            services.idempotency_release(record=record)
-            raise
         return response
 
     wrapper.releve_idempotent = True  # read by api.schema to document the header

@@ -5,12 +5,14 @@ Placed near the top of MIDDLEWARE, so that it sees the final response of the inn
 (Django's 404, a 405, Django's 500 page, which it replaces without the traceback).
 """
 
+import io
 import json
 import logging
 import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.wsgi import LimitedStream
 from django.db import transaction
 
 from api import selectors, services
@@ -66,15 +68,41 @@ class ApiMiddleware:
             elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() or (
                 getattr(request, "_stream", None) is not None and request.method in _WRITE_METHODS
             ):
-                data = request.read(limit + 1)
+                data = self._read_unsized(request, limit + 1)
                 request._api_body = data
                 if len(data) > limit:
                     return problem_response(status_code=413)
                 request._body = data
+                request._stream = io.BytesIO(data)
+                request._read_started = False
                 request.META["CONTENT_LENGTH"] = str(len(data))
         except RequestDataTooBig:
             return problem_response(status_code=413)
         return None
+
+    @staticmethod
+    def _read_unsized(request, size: int) -> bytes:
+        """Up to ``size`` bytes of a body sent without Content-Length.
+
+        Under WSGI, Django wraps the input in a stream limited to Content-Length, i.e. to
+        nothing: read the server's (already de-chunked) ``wsgi.input`` itself instead.
+        """
+        wsgi_input = getattr(request, "environ", {}).get("wsgi.input")
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if (
+            not chunked
+            or wsgi_input is None
+            or not isinstance(getattr(request, "_stream", None), LimitedStream)
+        ):
+            return request.read(size)
+        chunks, remaining = [], size
+        while remaining > 0:
+            chunk = wsgi_input.read(min(remaining, 64 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
 
     # -- problem+json ---------------------------------------------------------------------
 

@@ -243,6 +243,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RecursionError):
+        # JSON nested a thousand levels deep exhausts the parser's stack: malformed input.
+        exc = exceptions.ParseError(_("The JSON body is nested too deeply."))
     response = drf_exception_handler(exc, context)  # headers, rollback
     if response is None:
         return None

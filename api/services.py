@@ -176,8 +176,9 @@ class IdempotencyOutcome(Enum):
 def idempotency_claim(
     *, partner: Partner, key: str, request_hash: str, now: datetime | None = None
 ) -> tuple[IdempotencyOutcome, IdempotencyRecord | None]:
-    """Claim ``key`` for this request. The insert commits on its own (autocommit), so the
-    unique constraint makes exactly one of many concurrent requests the owner."""
+    """Claim ``key`` for this request, inside the caller's transaction (``api.idempotency``):
+    the unique constraint makes exactly one of many concurrent requests the owner, the others
+    wait on the index until it commits (then replay) or rolls back (then one of them owns it)."""
     now = now or timezone.now()
     ttl = timedelta(seconds=settings.RELEVE_API_IDEMPOTENCY_TTL)
     for _attempt in range(3):

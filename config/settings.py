@@ -103,6 +103,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (issue 14 P4): a new PostgreSQL connection per request costs more
+# than a lead's whole intake. Kept CONN_MAX_AGE seconds (60 in production, 0 with DEBUG) and
+# checked before reuse, so a connection the server dropped is replaced, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 # Dashboards may read from a replica of the primary (config/routers.py).
 if env.str("REPLICA_DATABASE_URL", default=""):

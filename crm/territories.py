@@ -40,7 +40,7 @@ def departement_for(postal_code: str, city: str | None = None) -> Departement:
     serves nobody). A code serving one département needs no commune. A code serving communes
     of two départements is resolved by ``city``; without a city, or with a commune it does
     not serve, it is refused with the communes to choose from. Errors are keyed by the field
-    to correct: ``postal_code`` or ``city``.
+    to correct: ``postal_code`` (unknown code) or ``city`` (missing or not served).
     """
     try:
         code = normalize_postal_code(postal_code)
@@ -65,8 +65,9 @@ def _departement_of_commune(code: str, rows, city: str | None) -> str:
         f"{name} ({departement})" for departement, names in sorted(rows) for name in names
     )
     if not (city or "").strip():
+        # The code is right; what is missing is the commune.
         raise _field_error(
-            "postal_code",
+            "city",
             _(
                 "The postal code “%(code)s” serves communes of several départements: "
                 "give the commune (%(choices)s)."

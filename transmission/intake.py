@@ -17,15 +17,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import services as crm_services
 from crm.actors import SYSTEM
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
+from crm.naf import naf_version_for, validate_naf_code
 from crm.roles import Role
-from crm.territories import departement_for_postal_code, regional_union_for_departement
+from crm.territories import departement_for, regional_union_for_departement
 from transmission import services
 from transmission.choices import OPEN_STAGES, ActivityKind, CaseKind, CaseSource
 from transmission.models import (
@@ -37,12 +38,16 @@ from transmission.models import (
 )
 
 __all__ = [
+    "PARTNER_SEES_CASE",
+    "PARTNER_SEES_NOT_CASE",
     "LeadDuplicate",
     "LeadInvalid",
     "LeadRefused",
     "add_working_days",
     "lead_assignee",
+    "lead_partner_reference",
     "lead_submit",
+    "partner_sees_case",
 ]
 
 # The officer of a matched case is asked to look at the new lead within this many days.
@@ -113,6 +118,25 @@ def lead_assignee(regional_union: RegionalUnion):
     )
 
 
+# --- What the partner sees of the case its lead joined ------------------------------------------
+# A partner sees only what it sent: the case a lead joined is the partner's to see only when
+# that partner's own lead opened it. Joining another partner's (or an officer's) case answers
+# as if the company were unknown: status ``received``, no match, the lead's own reference. The
+# match stays recorded for officers (the lead is attached to the case, its officer has a task).
+
+PARTNER_SEES_CASE = Q(case__source_partner=F("partner"))
+PARTNER_SEES_NOT_CASE = ~PARTNER_SEES_CASE | Q(case__source_partner__isnull=True)
+
+
+def partner_sees_case(lead: LeadSubmission) -> bool:
+    return lead.case is not None and lead.case.source_partner_id == lead.partner_id
+
+
+def lead_partner_reference(lead: LeadSubmission) -> str:
+    """The reference a partner quotes for a lead whose case it may not see."""
+    return f"LEAD-{lead.pk.hex[:10].upper()}"
+
+
 # --- The steps of lead_submit, in order -------------------------------------------------------
 
 
@@ -122,6 +146,16 @@ def lead_rules_check(data: dict[str, Any]) -> None:
     # ex nihilo has none yet.
     if data["kind"] != CaseKind.CREATION and not data["company"].get("siren"):
         raise LeadInvalid({"company.siren": [_("The SIREN is required unless kind is creation.")]})
+    company = data["company"]
+    if company.get("naf_code"):
+        # Judged in the lead's own nomenclature: a code of the other one is refused as such.
+        version = company.get("naf_version") or naf_version_for(timezone.localdate())
+        try:
+            company["naf_code"] = validate_naf_code(company["naf_code"], version)
+        except ValidationError as error:
+            raise LeadInvalid(
+                {f"company.{field}": messages for field, messages in error.message_dict.items()}
+            ) from error
 
 
 def _submission_record(*, partner: Partner, data: dict, raw_body: str) -> LeadSubmission:
@@ -164,10 +198,18 @@ def _open_case_of(organisation: Organisation | None) -> Case | None:
 
 
 def _departement_of(company: dict[str, Any]) -> Departement:
+    """The company's département; a postal code serving two départements is resolved by the
+    commune (``city``). Errors name ``company.postal_code`` or ``company.city``."""
     try:
-        return departement_for_postal_code(company["postal_code"])
+        return departement_for(company["postal_code"], company.get("city") or "")
     except ValidationError as error:
-        raise LeadInvalid({"company.postal_code": list(error.messages)}) from error
+        errors = getattr(error, "error_dict", None) or {"postal_code": error.error_list}
+        raise LeadInvalid(
+            {
+                f"company.{field}": [message for item in items for message in item.messages]
+                for field, items in errors.items()
+            }
+        ) from error
 
 
 def _lead_place(departement: Departement) -> LeadPlace:
@@ -188,6 +230,7 @@ def _organisation_get_or_create(company: dict[str, Any], place: LeadPlace) -> Or
                 name=company["name"],
                 siren=siren,
                 naf_code=company.get("naf_code") or "",
+                naf_version=company.get("naf_version") or naf_version_for(timezone.localdate()),
                 postal_code=company["postal_code"],
                 city=company.get("city") or "",
                 employees=company.get("employees"),

@@ -1,12 +1,19 @@
 """Partner leads: the body of ``POST /api/v1/leads/`` and the lead as partners see it."""
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.filters import offset_in_range
 from api.serializers.base import StrictSerializer
 from crm.identifiers import normalize_naf_code, normalize_postal_code, normalize_siren
 from crm.models import ContactRole
+from crm.models.naf import NafVersion
+from crm.naf import naf_version_for
+from transmission import intake
 from transmission.choices import CaseKind
 from transmission.partner_status import PartnerStatus
 
@@ -42,10 +49,23 @@ class LeadCompanyInputSerializer(StrictSerializer):
         allow_blank=True,
         allow_null=True,
         max_length=10,
-        help_text=_("NAF rév. 2 sub-class, 62.01Z or 6201Z."),
+        help_text=_("NAF sub-class of naf_version, 62.01Z or 6201Z."),
+    )
+    naf_version = serializers.ChoiceField(
+        choices=NafVersion.choices,
+        required=False,
+        help_text=_(
+            "Nomenclature of naf_code; by default the one in force on the day the lead is "
+            "received (NAF 2025 from 1 January 2027)."
+        ),
     )
     postal_code = serializers.CharField(min_length=5, max_length=5)
-    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    city = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("The commune; required when the postal code serves two départements."),
+    )
     employees = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_EMPLOYEES
     )
@@ -123,6 +143,7 @@ class LeadCreateSerializer(StrictSerializer):
                 "name": company["name"],
                 "siren": company.get("siren") or None,
                 "naf_code": company.get("naf_code") or "",
+                "naf_version": company.get("naf_version") or naf_version_for(timezone.localdate()),
                 "postal_code": company["postal_code"],
                 "city": company.get("city", ""),
                 "employees": company.get("employees"),
@@ -168,24 +189,52 @@ class LeadSerializer(serializers.Serializer):
         help_text=_(
             "received: not yet qualified; in_progress: being worked on (or on hold); "
             "incorporated: the cooperative is registered; closed: abandoned or not retained. "
-            "A lead attached to an existing case has that case's status."
+            "A lead attached to a case your own earlier lead opened has that case's status."
         ),
     )
     kind = serializers.ChoiceField(choices=CaseKind.choices, read_only=True)
     company = LeadCompanySerializer(source="payload.company", read_only=True)
     matched_existing_case = serializers.BooleanField(
         read_only=True,
-        help_text=_("True when the lead was attached to a case already open for this SIREN."),
+        help_text=_(
+            "True when the lead was attached to a case your own earlier lead opened for this SIREN."
+        ),
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(
         read_only=True, help_text=_("When the status last changed (or the lead was received).")
     )
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not intake.partner_sees_case(instance):
+            # Another partner's or an officer's case: answer as for an unknown company.
+            data["reference"] = intake.lead_partner_reference(instance)
+            data["status"] = PartnerStatus.RECEIVED.value
+            data["matched_existing_case"] = False
+            data["updated_at"] = self.fields["created_at"].to_representation(instance.created_at)
+        return data
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time whose UTC offset is within ±15:59."""
+
+    def to_internal_value(self, value):
+        # Read the offset as given: DRF converts to the current time zone before returning.
+        try:
+            given = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            given = None
+        if given is not None and not offset_in_range(given):
+            raise serializers.ValidationError(
+                _("The UTC offset must be between -15:59 and +15:59.")
+            )
+        return super().to_internal_value(value)
+
 
 class LeadListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PartnerStatus.choices, required=False)
-    updated_since = serializers.DateTimeField(
+    updated_since = BoundedDateTimeField(
         required=False, help_text=_("Leads whose status changed at or after this instant.")
     )
 

@@ -11,6 +11,7 @@ reused with another body.
 
 import uuid
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -32,7 +33,7 @@ from api.serializers.leads import LeadCreateSerializer, LeadListQuerySerializer,
 from api.views.base import KnownQueryParametersMixin, PartnerAccessMixin
 from transmission import intake
 from transmission import selectors as lead_selectors
-from transmission.partner_status import stages_with_status
+from transmission.partner_status import PartnerStatus, stages_with_status
 
 JSON_MEDIA_TYPE = "application/json"
 
@@ -80,12 +81,20 @@ class LeadViewSet(
             return queryset
         query = LeadListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
+        # A lead that joined a case the partner may not see stays "received", changed when
+        # received (transmission.intake.PARTNER_SEES_CASE).
         if "status" in query.validated_data:
-            queryset = queryset.filter(
-                case__stage__in=stages_with_status(query.validated_data["status"])
-            )
+            status_ = query.validated_data["status"]
+            visible = intake.PARTNER_SEES_CASE & Q(case__stage__in=stages_with_status(status_))
+            if status_ == PartnerStatus.RECEIVED:
+                visible |= intake.PARTNER_SEES_NOT_CASE
+            queryset = queryset.filter(visible)
         if "updated_since" in query.validated_data:
-            queryset = queryset.filter(updated_at__gte=query.validated_data["updated_since"])
+            since = query.validated_data["updated_since"]
+            queryset = queryset.filter(
+                (intake.PARTNER_SEES_CASE & Q(updated_at__gte=since))
+                | (intake.PARTNER_SEES_NOT_CASE & Q(created_at__gte=since))
+            )
         return queryset
 
     def get_object(self):
@@ -115,8 +124,10 @@ class LeadViewSet(
                 LeadSerializer,
                 description=(
                     "The lead is stored and attached to a case; `Location` is its URL. "
-                    "`status` is `received` for a new case; a lead attached to an open case "
-                    "(`matched_existing_case`) has that case's status."
+                    "`status` is `received` for a new case; a lead attached to a case your own "
+                    "earlier lead opened (`matched_existing_case`) has that case's status. "
+                    "Whether another partner or the regional union already knows the company "
+                    "is never disclosed: such a lead answers like a new one."
                 ),
             ),
             **problem_responses(409, 422),

@@ -7,6 +7,7 @@ leads' ``updated_at`` has been bumped by transmission's own listener before this
 
 from api.serializers.leads import LeadSerializer
 from api.webhooks import outbox
+from transmission.intake import PARTNER_SEES_CASE
 from transmission.models import LeadSubmission
 from transmission.partner_status import partner_status_changed
 
@@ -18,7 +19,10 @@ def lead_status_changed(*, case, source_stage: str, target_stage: str, stage_cha
     partner-visible status changed; returns the number of events queued."""
     if not partner_status_changed(source_stage, target_stage):
         return 0
-    leads = LeadSubmission.objects.filter(case=case, partner__webhook__active=True)
+    # Only partners who may see the case hear of it (transmission.intake.PARTNER_SEES_CASE).
+    leads = LeadSubmission.objects.filter(
+        PARTNER_SEES_CASE, case=case, partner__webhook__active=True
+    )
     queued = 0
     for lead in leads.select_related("case", "partner"):
         queued += bool(

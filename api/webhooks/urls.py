@@ -28,11 +28,33 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+# IETF protocol assignments (192.0.0.8 and the rest of 192.0.0.0/24, bar the two anycast
+# addresses Python counts as global) are never a partner's web server.
+_IETF_PROTOCOL_ASSIGNMENTS = ipaddress.ip_network("192.0.0.0/24")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo), which routers reach."""
+    embedded = [ip.ipv4_mapped, ip.sixtofour]
+    if ip.teredo:
+        embedded.extend(ip.teredo)
+    return [address for address in embedded if address is not None]
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local)
+    candidates = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        candidates.extend(_embedded_ipv4(ip))
+    return all(_is_public_ip(candidate) for candidate in candidates)
+
+
+def _is_public_ip(ip) -> bool:
+    if isinstance(ip, ipaddress.IPv4Address) and ip in _IETF_PROTOCOL_ASSIGNMENTS:
+        return False
+    return ip.is_global and not (
+        ip.is_multicast or ip.is_reserved or ip.is_link_local or ip.is_unspecified
+    )
 
 
 def webhook_url_validate(url: str) -> tuple[str, int, list[str]]:
@@ -50,6 +72,8 @@ def webhook_url_validate(url: str) -> tuple[str, int, list[str]]:
         raise WebhookUrlRefused(_("Enter a valid URL."))
     if parts.username or parts.password:
         raise WebhookUrlRefused(_("The webhook URL may not contain credentials."))
+    if port == 0:
+        raise WebhookUrlRefused(_("The webhook URL must not use port 0."))
     port = port or (443 if parts.scheme == "https" else 80)
     addresses = _resolve(parts.hostname, port)
     if not insecure and not all(_is_public(address) for address in addresses):

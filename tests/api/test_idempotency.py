@@ -156,3 +156,40 @@ def test_twenty_concurrent_identical_requests_make_one_record(
     for status, body in results:
         if status == 409:
             assert json.loads(body)["type"] == "/api/v1/problems/idempotency-key-in-use/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_claim_commits_with_the_work_so_a_crash_leaves_no_key_in_use(
+    requires_postgresql, partner_client
+):
+    """While the handler runs, another connection sees no claim: a worker killed at that
+    moment leaves nothing behind, the partner's retry runs at once (no 300 s "in use")."""
+    import psycopg
+    from django.db import connection
+    from django.db.models.signals import post_save
+
+    from transmission.models import LeadSubmission
+
+    seen = []
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+
+    def look_from_another_worker(sender, **kwargs):
+        with psycopg.connect(**params) as other:
+            seen.append(other.execute("SELECT count(*) FROM api_idempotencyrecord").fetchone()[0])
+
+    from crm.roles import Role
+    from tests.api.test_leads import post_lead
+    from tests.factories import staff_user
+
+    staff_user(Role.OFFICER, "ouest")
+    post_save.connect(look_from_another_worker, sender=LeadSubmission)
+    try:
+        response = post_lead(partner_client, HTTP_IDEMPOTENCY_KEY="crash-1")
+    finally:
+        post_save.disconnect(look_from_another_worker, sender=LeadSubmission)
+    assert response.status_code == 201, response.content
+    assert seen and set(seen) == {0}
+    assert IdempotencyRecord.objects.count() == 1

@@ -20,7 +20,7 @@ from tests.factories import PartnerFactory, staff_user
 from tests.transmission.factories import CaseFactory, complete_data
 from transmission import events
 from transmission.choices import AbandonReason, CaseKind, DeclineReason, Stage, TargetForm
-from transmission.models import LeadSubmission
+from transmission.models import Case, LeadSubmission
 from transmission.partner_updates import leads_touch_on_status_change
 from transmission.services import TransitionRefused, case_transition
 
@@ -38,6 +38,10 @@ def director():
 
 
 def _lead(partner, case):
+    if case.source_partner_id is None:
+        # The case this partner's lead opened (only that partner follows its status).
+        Case.objects.filter(pk=case.pk).update(source_partner=partner)
+        case.source_partner = partner
     return LeadSubmission.objects.create(
         partner=partner,
         case=case,
@@ -189,33 +193,46 @@ def test_reopening_an_abandoned_case_is_announced(partner, endpoint, officer, di
     assert statuses == ["closed", "received"]
 
 
-def test_every_lead_of_the_case_is_announced_to_its_own_partner(
+def test_only_the_partner_whose_lead_opened_the_case_hears_of_it(
     partner, endpoint, receiver, officer
 ):
     other = PartnerFactory()
-    other_endpoint = services.webhook_endpoint_register(partner=other, url=receiver.url + "/b")
-    silent = PartnerFactory()  # no endpoint: its lead is still bumped
+    services.webhook_endpoint_register(partner=other, url=receiver.url + "/b")
+    silent = PartnerFactory()  # no endpoint
     case = CaseFactory(assigned_officer=officer)
     leads = [_lead(partner, case), _lead(other, case), _lead(silent, case)]
     case_transition(case=case, name="qualify", by=officer)
     deliveries = {d.endpoint_id: d.payload["lead"]["id"] for d in WebhookDelivery.objects.all()}
-    assert deliveries == {endpoint.pk: str(leads[0].pk), other_endpoint.pk: str(leads[1].pk)}
-    for lead in leads:
-        lead.refresh_from_db()
-        assert lead.updated_at > timezone.now() - timedelta(minutes=1)
+    # The other partners' leads joined a case they may not see: no event for them.
+    assert deliveries == {endpoint.pk: str(leads[0].pk)}
 
 
-def test_a_matched_lead_follows_its_case(partner_client, partner, endpoint, officer):
+def test_a_lead_on_an_officers_case_does_not_follow_it(partner_client, partner, endpoint, officer):
     from tests.factories import OrganisationFactory, valid_siren
 
     case = CaseFactory(
         organisation=OrganisationFactory(siren=valid_siren(101)), assigned_officer=officer
     )
     created = post_lead(partner_client, lead_body()).json()
-    assert created["matched_existing_case"] is True and created["status"] == "received"
+    assert created["matched_existing_case"] is False and created["status"] == "received"
+    since = timezone.now().isoformat()
     case_transition(case=case, name="qualify", by=officer)
-    assert WebhookDelivery.objects.get().payload["lead"]["id"] == created["id"]
-    assert partner_client.get(f"/api/v1/leads/{created['id']}/").json()["status"] == "in_progress"
-    since = (timezone.now() - timedelta(seconds=30)).isoformat()
+    assert not WebhookDelivery.objects.exists()
+    assert partner_client.get(f"/api/v1/leads/{created['id']}/").json()["status"] == "received"
     rows = partner_client.get("/api/v1/leads/", {"updated_since": since}).json()["results"]
-    assert [row["id"] for row in rows] == [created["id"]]
+    assert rows == []
+    in_progress = partner_client.get("/api/v1/leads/", {"status": "in_progress"}).json()
+    assert in_progress["results"] == []
+
+
+def test_a_second_lead_on_the_partners_own_case_follows_it(
+    partner_client, partner, endpoint, officer
+):
+    first = post_lead(partner_client, lead_body()).json()
+    second = post_lead(partner_client, lead_body(external_ref="EXT-2")).json()
+    assert second["matched_existing_case"] is True and second["reference"] == first["reference"]
+    case = LeadSubmission.objects.get(pk=first["id"]).case
+    case_transition(case=case, name="qualify", by=officer)
+    announced = {d.payload["lead"]["id"] for d in WebhookDelivery.objects.all()}
+    assert announced == {first["id"], second["id"]}
+    assert partner_client.get(f"/api/v1/leads/{second['id']}/").json()["status"] == "in_progress"

@@ -363,7 +363,7 @@ def test_twenty_concurrent_identical_leads_make_one_record(
 
 
 @pytest.mark.django_db
-def test_an_open_case_for_the_siren_gets_the_lead_and_its_officer_a_task(
+def test_an_officers_open_case_gets_the_lead_and_a_task_but_the_partner_learns_nothing(
     partner_client, partner, officer
 ):
     other_officer = staff_user(Role.OFFICER, "ouest")
@@ -374,12 +374,14 @@ def test_an_open_case_for_the_siren_gets_the_lead_and_its_officer_a_task(
     response = post_lead(partner_client)
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["matched_existing_case"] is True
-    assert data["reference"] == case.reference
-    assert data["status"] == "in_progress"  # the status of the case it joined
+    # Exactly the answer for an unknown company: same fields, received, no match, own reference.
+    assert data["matched_existing_case"] is False and data["status"] == "received"
+    assert data["reference"] != case.reference and case.reference not in response.content.decode()
+    assert data["updated_at"] == data["created_at"]
     assert Case.objects.count() == 1
     lead = LeadSubmission.objects.get()
-    assert lead.case == case and lead.matched_existing_case
+    assert lead.case == case and lead.matched_existing_case  # recorded for officers
+    assert partner_client.get(f"{LEADS}{lead.pk}/").json() == data
     task = case.activities.get()
     assert task.kind == ActivityKind.TASK and task.assignee == other_officer
     assert "Banque Alpha" in task.subject
@@ -388,11 +390,29 @@ def test_an_open_case_for_the_siren_gets_the_lead_and_its_officer_a_task(
 
 
 @pytest.mark.django_db
+def test_partner_b_cannot_tell_that_partner_a_sent_the_company(partner_client, partner, officer):
+    unknown = post_lead(partner_client).json()
+    other = PartnerFactory(slug="banque-beta", name="Banque Beta")
+    seen_by_b = post_lead(client_for(other), lead_body(external_ref="B-1")).json()
+    assert set(seen_by_b) == set(unknown)
+    assert seen_by_b["status"] == unknown["status"] == "received"
+    assert seen_by_b["matched_existing_case"] is unknown["matched_existing_case"] is False
+    assert seen_by_b["reference"] != unknown["reference"]
+    case = Case.objects.get()
+    lead_b = LeadSubmission.objects.get(partner=other)
+    assert lead_b.case == case and lead_b.matched_existing_case
+    assert case.activities.count() == 1  # the officer's task: the match is for officers
+    assert client_for(other).get(LEADS).json()["results"] == [seen_by_b]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("stage", [Stage.ON_HOLD, Stage.LEAD, Stage.CLOSING])
 def test_on_hold_and_every_active_stage_count_as_open(partner_client, officer, stage):
     organisation = OrganisationFactory(siren=valid_siren(101))
-    CaseFactory(organisation=organisation, stage=stage, **stage_data(stage))
-    assert post_lead(partner_client).json()["matched_existing_case"] is True
+    case = CaseFactory(organisation=organisation, stage=stage, **stage_data(stage))
+    assert post_lead(partner_client).status_code == 201
+    lead = LeadSubmission.objects.get()
+    assert lead.case == case and lead.matched_existing_case
 
 
 @pytest.mark.django_db
@@ -447,7 +467,8 @@ def test_the_case_opens_in_the_ur_of_the_postal_code(partner_client):
 
 
 def _lead_in_stage(partner, stage, **fields):
-    case = CaseFactory(stage=stage, **stage_data(stage))
+    # A case this partner's lead opened: the partner sees its status.
+    case = CaseFactory(stage=stage, source_partner=partner, **stage_data(stage))
     return LeadSubmission.objects.create(
         partner=partner, case=case, kind=case.kind, raw_body="{}", payload=fields or {
             "company": {"name": "X", "siren": None, "naf_code": "", "postal_code": "35000",
@@ -612,3 +633,88 @@ def test_concurrent_leads_for_one_company_open_a_single_case(
     assert Case.objects.count() == 1
     assert LeadSubmission.objects.filter(case=Case.objects.get()).count() == senders
     assert LeadSubmission.objects.filter(matched_existing_case=True).count() == senders - 1
+
+
+# --- Postal codes spanning two départements (issue 10 §6) ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_postal_code_across_a_ur_border_is_placed_by_the_city(partner_client):
+    staff_user(Role.OFFICER, "ara")
+    body = lead_body(company__postal_code="48250", company__city="Laveyrune")
+    response = post_lead(partner_client, body)
+    assert response.status_code == 201, response.content
+    case = LeadSubmission.objects.get().case
+    assert case.regional_union.code == "ara"
+    assert case.organisation.departement_id == "07"
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_postal_code_without_city_is_refused_naming_the_city(partner_client):
+    body = lead_body(company__postal_code="01590", company__city=DELETE)
+    problem = assert_problem(post_lead(partner_client, body), 400)
+    assert set(problem["errors"]) == {"company.city"}
+    assert "01590" in problem["errors"]["company.city"][0]
+    assert not LeadSubmission.objects.exists() and not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_postal_code_that_does_not_exist_is_refused_naming_it(partner_client):
+    body = lead_body(company__postal_code="01999")
+    problem = assert_problem(post_lead(partner_client, body), 400)
+    assert set(problem["errors"]) == {"company.postal_code"}
+    assert not LeadSubmission.objects.exists()
+
+
+# --- NAF version (issue 10 §5) -------------------------------------------------------------------
+
+
+def _code_only_in(version: str, other: str) -> str:
+    from crm.models.naf import NafLevel
+
+    others = NafEntry.objects.filter(version=other, level=NafLevel.SUBCLASS).values("code")
+    entry = (
+        NafEntry.objects.filter(version=version, level=NafLevel.SUBCLASS)
+        .exclude(code__in=others)
+        .order_by("code")
+        .first()
+    )
+    assert entry is not None, f"no sub-class of {version} missing from {other}"
+    return entry.code
+
+
+@pytest.mark.django_db
+def test_the_naf_code_is_judged_in_the_given_version(partner_client, officer):
+    from crm.models.naf import NafVersion
+
+    rev2_only = _code_only_in(NafVersion.REV2, NafVersion.NAF2025)
+    refused = post_lead(
+        partner_client,
+        lead_body(company__naf_code=rev2_only, company__naf_version=NafVersion.NAF2025),
+    )
+    problem = assert_problem(refused, 400)
+    assert set(problem["errors"]) == {"company.naf_code"}
+    assert not LeadSubmission.objects.exists()
+    accepted = post_lead(
+        partner_client,
+        lead_body(company__naf_code=rev2_only, company__naf_version=NafVersion.REV2),
+    )
+    assert accepted.status_code == 201, accepted.content
+    organisation = LeadSubmission.objects.get().case.organisation
+    assert (organisation.naf_code, organisation.naf_version) == (rev2_only, NafVersion.REV2)
+
+
+@pytest.mark.django_db
+def test_the_naf_version_defaults_to_the_one_in_force(partner_client, officer):
+    from crm.naf import naf_version_for
+
+    assert post_lead(partner_client).status_code == 201
+    lead = LeadSubmission.objects.get()
+    assert lead.payload["company"]["naf_version"] == naf_version_for(timezone.localdate())
+    assert lead.case.organisation.naf_version == naf_version_for(timezone.localdate())
+
+
+@pytest.mark.django_db
+def test_an_unknown_naf_version_is_refused_naming_it(partner_client, officer):
+    problem = assert_problem(post_lead(partner_client, lead_body(company__naf_version="1993")), 400)
+    assert set(problem["errors"]) == {"company.naf_version"}

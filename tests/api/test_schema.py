@@ -1,5 +1,6 @@
 """OpenAPI 3.1 at /api/v1/schema/, documentation without any CDN, problems documented."""
 
+import json
 import re
 
 import pytest
@@ -81,3 +82,16 @@ def test_documentation_pages_use_local_static_files_only(client):
         assert "cdn" not in page.lower() and "unpkg" not in page.lower()
         assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", page), url
         assert "/static/drf_spectacular_sidecar/" in page
+
+
+def test_the_lead_body_documents_naf_version_and_city(schema):
+    component = next(
+        value
+        for name, value in schema["components"]["schemas"].items()
+        if name.startswith("LeadCompanyInput")
+    )
+    properties = component["properties"]
+    assert "naf_version" in properties and "naf_version" not in component.get("required", [])
+    version_schema = json.dumps(properties["naf_version"])
+    assert "rev2" in version_schema or "$ref" in version_schema
+    assert "départements" in properties["city"]["description"]

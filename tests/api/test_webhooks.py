@@ -48,7 +48,10 @@ def test_insecure_or_malformed_urls_are_refused(url, settings):
 @pytest.mark.parametrize(
     "address",
     ["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254", "::1",
-     "fd00::1", "fe80::1", "0.0.0.0", "100.64.0.1", "224.0.0.1", "::ffff:127.0.0.1"],
+     "fd00::1", "fe80::1", "0.0.0.0", "100.64.0.1", "224.0.0.1", "::ffff:127.0.0.1",
+     # 6to4 carrying loopback, link-local and private; IETF protocol assignments.
+     "2002:7f00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:1::1", "2002:a00:1::1",
+     "192.0.0.8", "192.0.0.1", "192.0.0.170"],
 )  # fmt: skip
 def test_private_loopback_link_local_and_reserved_addresses_are_refused(address, settings):
     settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = False
@@ -57,6 +60,12 @@ def test_private_loopback_link_local_and_reserved_addresses_are_refused(address,
     # One private address among public ones is enough to refuse.
     with _resolving_to("93.184.216.34", address), pytest.raises(WebhookUrlRefused):
         webhook_url_validate("https://hooks.example.com/x")
+
+
+def test_port_zero_is_refused(settings):
+    settings.RELEVE_WEBHOOKS_ALLOW_INSECURE = False
+    with _resolving_to("93.184.216.34"), pytest.raises(WebhookUrlRefused):
+        webhook_url_validate("https://hooks.example.com:0/x")
 
 
 def test_public_https_url_is_accepted(settings):

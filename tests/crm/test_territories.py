@@ -82,7 +82,7 @@ def test_an_ambiguous_code_without_a_commune_is_refused_with_the_communes_listed
     with translation.override("fr"), pytest.raises(ValidationError) as error:
         departement_for("01590")
     assert error.value.message_dict == {
-        "postal_code": [
+        "city": [
             "Le code postal « 01590 » dessert des communes de plusieurs départements : "
             "indiquez la commune (Dortan (01), Chancia (39), Lavancia-Epercy (39))."
         ]
@@ -155,5 +155,5 @@ def test_an_organisation_takes_its_departement_from_its_commune():
 def test_an_organisation_with_an_ambiguous_code_and_no_commune_is_refused():
     with translation.override("fr"), pytest.raises(ValidationError) as error:
         services.organisation_create(name="Scierie", postal_code="01590")
-    assert "indiquez la commune" in error.value.message_dict["postal_code"][0]
+    assert "indiquez la commune" in error.value.message_dict["city"][0]
     assert not Organisation.objects.exists()
