@@ -61,12 +61,6 @@ def _send_until_answered(port, body, key, api_key, deadline) -> int:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 point 8: after a worker crash the Idempotency-Key stays 'in use' (409, "
-    "Retry-After: 1) for 300 s, so the partner's retry is refused past the deadline; remove "
-    "this mark with the fix",
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_killed_workers_lose_or_duplicate_no_lead(requires_postgresql):
     partner = PartnerFactory(slug="banque-kill", name="Banque Kill")
