@@ -13,12 +13,19 @@ let them take part, it declares the point here and they register from their
    transaction as ``callback(case=..., source_stage=..., target_stage=..., stage_change=...)``;
    what a listener writes (an outbox row) commits or rolls back with the stage change, and an
    exception aborts the transition. No slow or external work there: enqueue it.
-   ``api`` registers the partner webhooks this way.
+   ``api`` registers the partner webhooks this way; ``followup`` opens the cooperative's
+   follow-up record at incorporation.
 
 3. **Extra case-admin inlines** (``register_case_admin_inline``): inlines shown on the case's
    admin page after transmission's own (``financement`` adds the financing plan). An inline
    that writes defines ``save_inline_formset(request, case, formset)``, which the case admin
    calls instead of saving the formset itself, so that writes still go through services.
+
+One extension point lives lower, in ``crm`` (for every app, not only those above transmission):
+
+4. **GDPR sources** (``crm.gdpr.register_source``, ``register_purge_candidates``): each app that holds personal data
+   (``transmission``, ``financement``, ``api``) registers what it holds, so export, erasure
+   and purge reach every copy. See ``crm/gdpr.py``.
 """
 
 from __future__ import annotations
