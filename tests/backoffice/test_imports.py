@@ -69,7 +69,8 @@ def test_each_error_names_its_line_and_column_in_french_and_nothing_is_written(o
         "Le code postal « 99999 » ne correspond à aucun département français.",
     )
     assert by_line[5][0] == "naf_code" and "NAF" in by_line[5][1]
-    assert by_line[6][0] == "postal_code" and "plusieurs départements" in by_line[6][1]
+    # An ambiguous postal code asks for the commune: the error is on the city.
+    assert by_line[6][0] == "city" and "plusieurs départements" in by_line[6][1]
     assert by_line[7] == ("siren", "Ce SIREN figure déjà à la ligne 2.")
     assert by_line[8] == ("siren", "Une organisation avec ce SIREN est déjà enregistrée.")
     assert by_line[9] == ("postal_code", "Ce code postal est hors de votre union régionale.")
