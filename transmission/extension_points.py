@@ -23,9 +23,9 @@ let them take part, it declares the point here and they register from their
 
 One extension point lives lower, in ``crm`` (for every app, not only those above transmission):
 
-4. **GDPR sources** (``crm.gdpr.register_source``, ``register_purge_candidates``): each app that holds personal data
-   (``transmission``, ``financement``, ``api``) registers what it holds, so export, erasure
-   and purge reach every copy. See ``crm/gdpr.py``.
+4. **GDPR sources** (``crm.gdpr.register_source``, ``register_purge_candidates``): each app
+   that holds personal data (``transmission``, ``financement``, ``api``) registers what it
+   holds, so export, erasure and purge reach every copy. See ``crm/gdpr.py``.
 """
 
 from __future__ import annotations
