@@ -98,6 +98,10 @@ ROUTES: dict[str, Route] = {
     "dashboards:report": Route(lambda w: "/tableaux-de-bord/rapport/", DASHBOARD),
     "dashboards:page": Route(lambda w: "/tableaux-de-bord/entonnoir/", DASHBOARD),
     "dashboards:csv": Route(lambda w: "/tableaux-de-bord/entonnoir/cohorte.csv", DASHBOARD),
+    "dashboards:forecast": Route(lambda w: "/tableaux-de-bord/prevision/", DASHBOARD),
+    "dashboards:forecast_csv": Route(
+        lambda w: "/tableaux-de-bord/prevision/prevision.csv", DASHBOARD
+    ),
     "backoffice:home": Route(lambda w: "/journee/", BO_LIST),
     "backoffice:task_complete": Route(lambda w: f"/taches/{w['task'].pk}/terminer/", POST_ONLY),
     "backoffice:board": Route(lambda w: "/pipeline/", BO_LIST),
