@@ -5,7 +5,9 @@ import io
 import json
 
 import pytest
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from crm.roles import Role
@@ -69,7 +71,17 @@ def _wsgi_chunked(partner_key: str, body: bytes):
     def start_response(status, headers, exc_info=None):
         captured["status"] = int(status.split()[0])
 
-    content = b"".join(WSGIHandler()(environ, start_response))
+    # As Django's test client does: the handler must not close the test's connection (on
+    # PostgreSQL that would end the test's transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, start_response)
+        content = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return captured["status"], content
 
 
