@@ -74,6 +74,20 @@ def test_transmission_bumps_the_leads_without_any_webhook(partner, officer):
     assert not WebhookDelivery.objects.exists()
 
 
+def test_a_lead_on_another_partners_case_keeps_its_received_instant(partner, officer):
+    # Its partner is told "received" for ever: nothing stored says the case moved.
+    case = CaseFactory(assigned_officer=officer)
+    own = _lead(partner, case)
+    other_partner = PartnerFactory()
+    hidden = _lead(other_partner, case)
+    received_at = hidden.updated_at
+    case_transition(case=case, name="qualify", by=officer)
+    own.refresh_from_db()
+    hidden.refresh_from_db()
+    assert own.updated_at == case.stage_changes.last().at
+    assert hidden.updated_at == received_at
+
+
 def test_status_change_is_signed_delivered_and_retried(
     partner_client, partner, endpoint, receiver, officer
 ):
