@@ -26,7 +26,7 @@ pytestmark = [
 
 ROWS = 5000
 HEADERS = "name,siren,siret,naf_code,legal_form,employees,postal_code,city"
-SLOW = 180_000  # ms: a deadline for the worker on a busy machine, never an assertion
+SLOW = 600_000  # ms: a deadline for the worker on a busy 2-core machine, not an assertion
 
 
 @pytest.fixture
