@@ -166,11 +166,14 @@ class RegionalPriorityAdmin(NoRevertHistoryAdmin):
         regional_union_id = getattr(profile, "regional_union_id", None)
 
         class OwnUnionForm(form_class):
-            # Set before validation so that the model's checks (overlap) see the territory.
+            # A new designation is the director's UR's, set before validation so that the
+            # model's checks (overlap) see it. An existing row keeps its territory: the page
+            # shows it as it is (a région's designation, view-only for a director).
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                self.instance.regional_union_id = regional_union_id
-                self.instance.region_id = None
+                if self.instance.pk is None:
+                    self.instance.regional_union_id = regional_union_id
+                    self.instance.region_id = None
 
         return OwnUnionForm
 
