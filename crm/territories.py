@@ -130,9 +130,9 @@ def departement_codes_of(regional_union_id: int, on: datetime.date | None = None
 
 def region_codes_of(regional_union_id: int, on: datetime.date | None = None):
     """A subquery of the région codes a regional union covers (some of) on a date."""
-    return Departement.objects.filter(
-        code__in=departement_codes_of(regional_union_id, on)
-    ).values("region_id")
+    return Departement.objects.filter(code__in=departement_codes_of(regional_union_id, on)).values(
+        "region_id"
+    )
 
 
 def _coverage_rows(on: datetime.date):
