@@ -1,44 +1,27 @@
 """Forms of the back office: they parse; the services decide (and their errors come back
-onto the fields through ``apply_validation_error``)."""
+onto the fields through ``crm.form_errors.add_refusal``)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.selectors.staff import union_case_workers, union_officers
+from crm.form_errors import add_refusal
 from crm.identifiers import normalize_siren
 from transmission.choices import CaseKind, CaseSource
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_validation_error(error: ValidationError, *forms_: forms.Form) -> None:
-    """A service's ``ValidationError`` onto the forms: each message on the first form that has
-    the field it names, the others on the first form's non-field errors."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = next((f for f in forms_ if field in f.fields), None)
-            for message in messages:
-                if target is None:
-                    forms_[0].add_error(None, message)
-                else:
-                    target.add_error(field, message)
-    else:
-        for message in error.messages:
-            forms_[0].add_error(None, message)
-
-
 def run_service(form: forms.Form, call) -> bool:
-    """``call(cleaned_data)`` when the form is valid; a refusal's messages go onto the form.
-    True when the service did its work."""
+    """``call(cleaned_data)`` when the form is valid; a refusal's messages go onto the form
+    (``crm.form_errors``). True when the service did its work."""
     if not form.is_valid():
         return False
     try:
         call(form.cleaned_data)
-    except ValidationError as error:
-        apply_validation_error(error, form)
-    except PermissionDenied as denied:
-        form.add_error(None, str(denied))
+    except (ValidationError, PermissionDenied) as error:
+        add_refusal(error, form)
     else:
         return True
     return False

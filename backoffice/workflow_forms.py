@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from crm.form_errors import add_refusal, stored_values
 from crm.workflow_engine.reasons import as_reasons
 from financement import services as line_services
 from financement import workflow as line_workflow
@@ -62,11 +64,11 @@ def case_transition_exists(name: str) -> bool:
 
 
 def case_transition_label(name: str) -> str:
-    """The French label of a transition name found in the history ("create" included)."""
+    """The French label of a transition name found in the history, never its code (the
+    workflow's own labels; the first row reads "Case opened" on these screens)."""
     if name == "create":
         return str(_("Case opened"))
-    spec = case_workflow.TRANSITIONS.get(name)
-    return str(spec.label) if spec else str(_("Stage changed"))
+    return case_workflow.CASE_WORKFLOW.history_label(name)
 
 
 def case_transition_to_stage(case: Case, stage: str) -> str | None:
@@ -92,8 +94,7 @@ def line_transitions(line: FinancingLine, user) -> list[TransitionOption]:
 
 
 def line_transition_label(name: str) -> str:
-    spec = line_workflow.TRANSITIONS.get(name)
-    return str(spec.label) if spec else name
+    return line_workflow.LINE_WORKFLOW.history_label(name)
 
 
 # --- Forms ---------------------------------------------------------------------------------
@@ -113,8 +114,9 @@ class WorkflowForm(forms.Form):
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             self.fields[field_name] = field
-            value = getattr(instance, field_name)
-            self.initial.setdefault(field_name, value.pk if hasattr(value, "pk") else value)
+        # What the case (or line) already holds is shown: the user completes, never retypes.
+        for field_name, value in stored_values(instance, names).items():
+            self.initial.setdefault(field_name, value)
 
     def _add_comment(self) -> None:
         self.fields["comment"] = forms.CharField(
@@ -186,6 +188,8 @@ def run_case_transition(form: CaseTransitionForm, *, user) -> Case | None:
         form.add_error(None, str(conflict))
     except case_services.TransitionRefused as refused:
         attach_reasons(form, refused.refusals)
+    except (PermissionDenied, ValidationError) as error:
+        add_refusal(error, form)
     return None
 
 
@@ -202,4 +206,6 @@ def run_line_transition(form: LineTransitionForm, *, user) -> FinancingLine | No
         )
     except line_services.LineDecisionRefused as refused:
         attach_reasons(form, refused.refusals)
+    except (PermissionDenied, ValidationError) as error:
+        add_refusal(error, form)
     return None

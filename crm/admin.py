@@ -7,13 +7,13 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm import gdpr, scoping, services
-from crm.admin_mixins import refusals_as_permission_denied
+from crm.admin_mixins import RefusalsOnFormMixin, refusals_on_form
 from crm.models import (
     Departement,
     GdprOperation,
@@ -75,13 +75,14 @@ def territory_checked_form(form_class, user):
     return TerritoryCheckedForm
 
 
-class TerritoryScopedAdmin(TerritoryChoicesMixin, admin.ModelAdmin):
+class TerritoryScopedAdmin(RefusalsOnFormMixin, TerritoryChoicesMixin, admin.ModelAdmin):
     """Shows and edits only the rows of the user's territory.
 
     Scoping the queryset is enough for reading: change, delete and history pages load their
     object through it, so another UR's row answers 404 even by typed URL. Writes are held
     to the territory twice: the form's choices (TerritoryChoicesMixin) and the row's
-    resulting territory (territory_checked_form), and the services check again.
+    resulting territory (territory_checked_form), and the services check again; what they
+    refuse comes back on the form with the user's input (RefusalsOnFormMixin).
     """
 
     def get_queryset(self, request):
@@ -90,6 +91,10 @@ class TerritoryScopedAdmin(TerritoryChoicesMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         return territory_checked_form(form_class, request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another UR's row, by typed URL: the French 404 page, never a redirect with a hint.
+        raise Http404(_("No such record in your territory."))
 
 
 class ReadOnlyReferenceAdmin(admin.ModelAdmin):
@@ -175,7 +180,7 @@ class OrganisationAdmin(TerritoryScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the services, which refuse a row landing outside the user's territory.
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             if change:
                 fields = {name: getattr(obj, name) for name in form.changed_data}
                 saved = services.organisation_update(organisation=obj, by=request.user, **fields)
@@ -200,7 +205,7 @@ class PersonAdmin(TerritoryScopedAdmin):
     actions = ["gdpr_export", "gdpr_erase"]
 
     def save_model(self, request, obj, form, change):
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             if change:
                 scoping.require_write(request.user, obj)
                 super().save_model(request, obj, form, change)
@@ -352,7 +357,7 @@ class PartnerAdmin(TerritoryScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             services.partner_save(partner=obj, by=request.user)
 
 

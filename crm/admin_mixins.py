@@ -1,4 +1,5 @@
-"""Admin pieces every app shares: read-only records, refusals as 403, workflow transition pages."""
+"""Admin pieces every app shares: read-only records, refusals on the form, workflow transition
+pages."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import display_for_field
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm.form_errors import add_refusal, refusal_messages, stored_values
 from crm.workflow_engine import TransitionConflict, TransitionForbidden, TransitionRefused
 
 
@@ -29,11 +33,59 @@ class ReadOnlyAdminMixin:
         return False
 
 
-def history_inline(record_model, states: tuple[str, str]) -> type[admin.TabularInline]:
+class HistoryAdminMixin(ReadOnlyAdminMixin):
+    """Read-only pages of a workflow's history: each transition by its French label."""
+
+    workflow = None  # a crm.workflow_engine.Workflow
+    readonly_fields = ("transition_label", "data_label")
+
+    def get_fields(self, request, obj=None):
+        names = {"transition": "transition_label", "data": "data_label"}
+        return [names.get(name, name) for name in super().get_fields(request, obj)]
+
+    @admin.display(description=_("data given"))
+    def data_label(self, record) -> str:
+        """The data the transition was given, by field label and displayed value (no codes)."""
+        parent = type(record)._meta.get_field(self.workflow.history.parent).related_model
+        parts = []
+        for key, value in (record.data or {}).items():
+            try:
+                field = parent._meta.get_field(key)
+            except FieldDoesNotExist:
+                parts.append(f"{key} : {value}")
+                continue
+            shown = display_for_field(field.to_python(value), field, "-")
+            parts.append(f"{capfirst(field.verbose_name)} : {shown}")
+        return " ; ".join(parts)
+
+    @admin.display(description=_("transition"), ordering="transition")
+    def transition_label(self, record) -> str:
+        return self.workflow.history_label(record.transition)
+
+
+def transition_filter(workflow) -> type[admin.SimpleListFilter]:
+    """A list filter on a history's transitions, offered by their French labels."""
+
+    class TransitionFilter(admin.SimpleListFilter):
+        title = _("transition")
+        parameter_name = "transition"
+
+        def lookups(self, request, model_admin):
+            names = ["create", *workflow.transitions]
+            return [(name, workflow.history_label(name)) for name in names]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(transition=self.value()) if self.value() else queryset
+
+    return TransitionFilter
+
+
+def history_inline(record_model, states: tuple[str, str], workflow) -> type[admin.TabularInline]:
     """The read-only inline of a workflow's history (an ``AppendOnlyRecord``), oldest first."""
-    fields = ["at", "transition", *states, "by", "comment", "data"]
+    fields = ["at", "transition_label", *states, "by", "comment", "data_label"]
     attrs = {
         "model": record_model,
+        "workflow": workflow,
         "fields": fields,
         "readonly_fields": fields,
         "extra": 0,
@@ -41,22 +93,68 @@ def history_inline(record_model, states: tuple[str, str]) -> type[admin.TabularI
         "ordering": ["at", "id"],
         "__module__": record_model.__module__,
     }
-    return type(f"{record_model.__name__}Inline", (ReadOnlyAdminMixin, admin.TabularInline), attrs)
+    return type(f"{record_model.__name__}Inline", (HistoryAdminMixin, admin.TabularInline), attrs)
+
+
+class RefusedOnForm(PermissionDenied):
+    """A service's refusal met while an admin form was being saved.
+
+    ``RefusalsOnFormMixin`` catches it and shows the page again with the refusal on the
+    form; an admin without the mixin answers 403 with the service's words.
+    """
+
+    def __init__(self, error: Exception):
+        self.error = error
+        super().__init__(" ".join(refusal_messages(error)))
 
 
 @contextmanager
-def refusals_as_permission_denied():
-    """A service's refusal (permission or validation) as the admin's 403 page, with its words.
+def refusals_on_form():
+    """Around a ``save_model`` (or a formset's save): what a service refuses (permission or
+    validation) goes back onto the form the user filled in, with its words.
 
-    The admin forms do not know the services' rules; what a service refuses is shown as it
-    said it rather than as a half-saved change.
+    The admin forms do not know the services' rules; the save runs in the admin's
+    transaction, which the refusal rolls back: nothing is half-written.
     """
     try:
         yield
+    except RefusedOnForm:
+        raise
     except (PermissionDenied, ValidationError) as error:
-        raise PermissionDenied(
-            " ".join(getattr(error, "messages", None) or [str(error)])
-        ) from error
+        raise RefusedOnForm(error) from error
+
+
+class RefusalsOnFormMixin:
+    """A model admin whose add and change pages show a service's refusal on the form, with
+    what the user typed, instead of a bare 403 page.
+
+    The refused save has been rolled back with the admin's transaction; the page is then
+    processed once more with the same POST, the refusal added to the form's errors, so the
+    admin renders the form as for any invalid input (and saves nothing).
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RefusedOnForm as refused:
+            if request.method != "POST" or hasattr(request, "_refused_on_form"):
+                raise
+            request._refused_on_form = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        error = getattr(request, "_refused_on_form", None)
+        if error is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                add_refusal(error, self)
+
+        RefusedForm.__name__ = form_class.__name__
+        return RefusedForm
 
 
 class TransitionForm(forms.Form):
@@ -66,11 +164,15 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, workflow, obj, name: str, extra_labels: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = forms.fields_for_model(type(obj), fields=workflow.input_fields(obj, name))
+        names = workflow.input_fields(obj, name)
+        fields = forms.fields_for_model(type(obj), fields=names)
         for field_name, field in fields.items():
             # Guards say, in one list, everything that is missing: no field-by-field "required".
             field.required = False
             self.fields[field_name] = field
+        # What the object already holds is shown: the user completes it, never retypes it.
+        for field_name, value in stored_values(obj, names).items():
+            self.initial.setdefault(field_name, value)
         for extra_name in workflow.extra_inputs_of(name):
             self.fields[extra_name] = forms.CharField(
                 label=extra_labels.get(extra_name, extra_name),
@@ -185,6 +287,9 @@ class TransitionPageMixin:
                         form.add_error(reason.field, str(reason))  # beside its field
                     else:
                         reasons.append(str(reason))
+            except (PermissionDenied, ValidationError) as error:
+                status = 400  # any other refusal of the service: on the form, input kept
+                add_refusal(error, form)
             else:
                 messages.success(request, label)
                 return HttpResponseRedirect(change_url)

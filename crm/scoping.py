@@ -4,7 +4,9 @@ Every selector and admin queryset goes through ``scope_queryset``. A model decla
 reaches its territory with one of two class attributes:
 
 - ``territory_ur_path``: lookup path to a ``RegionalUnion`` (e.g. ``"regional_union"``);
-  add ``territory_national_when_null = True`` when a null UR means "every UR may see it";
+  add ``territory_national_when_null = True`` when a null UR means "every UR may see it",
+  or ``territory_region_path`` (a lookup path to a ``Region``) when a row without a UR
+  belongs to a région: the URs covering (part of) that région see it, the others do not;
 - ``territory_departement_path``: lookup path to a ``Departement``; the row belongs to the UR
   covering that département today.
 
@@ -20,7 +22,7 @@ from django.db.models import Model, Q, QuerySet
 
 from crm.models import OfficerProfile
 from crm.roles import AGGREGATE_ONLY_ROLES, Role
-from crm.territories import departement_codes_of
+from crm.territories import departement_codes_of, region_codes_of
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ def territory_filter(model: type[Model], regional_union_id: int) -> Q:
     ur_path = getattr(model, "territory_ur_path", None)
     if ur_path:
         condition = Q(**{ur_path: regional_union_id})
+        region_path = getattr(model, "territory_region_path", None)
+        if region_path:
+            condition |= Q(**{f"{region_path}__in": region_codes_of(regional_union_id)})
         if getattr(model, "territory_national_when_null", False):
             condition |= Q(**{f"{ur_path}__isnull": True})
         return condition
@@ -152,7 +157,10 @@ def may_write(user, obj: Model) -> bool:
         if getattr(model, "territory_departement_path", None):
             if _follow(obj, model.territory_departement_path) is None:
                 return True  # the model's validation names the missing field
-        elif not getattr(model, "territory_national_when_null", False):
+        elif not (
+            getattr(model, "territory_national_when_null", False)
+            or getattr(model, "territory_region_path", None)
+        ):
             return True  # set by the service (a new case's UR), or named missing by the model
     return union_id == territory.regional_union_id
 

@@ -128,5 +128,12 @@ def departement_codes_of(regional_union_id: int, on: datetime.date | None = None
     return _coverage_rows(on).filter(regional_union_id=regional_union_id).values("departement_id")
 
 
+def region_codes_of(regional_union_id: int, on: datetime.date | None = None):
+    """A subquery of the région codes a regional union covers (some of) on a date."""
+    return Departement.objects.filter(code__in=departement_codes_of(regional_union_id, on)).values(
+        "region_id"
+    )
+
+
 def _coverage_rows(on: datetime.date):
     return RegionalUnionDepartement.objects.filter(coverage_on(on))

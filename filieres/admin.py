@@ -8,7 +8,8 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from crm import scoping
-from crm.admin_mixins import ReadOnlyAdminMixin
+from crm.admin import TerritoryScopedAdmin
+from crm.admin_mixins import ReadOnlyAdminMixin, refusals_on_form
 from crm.models import NafVersion
 from filieres import naf, services
 from filieres.models import Filiere, NafCorrespondence, RegionalPriority
@@ -134,16 +135,13 @@ class RegionalPriorityForm(forms.ModelForm):
 
 
 @admin.register(RegionalPriority)
-class RegionalPriorityAdmin(NoRevertHistoryAdmin):
+class RegionalPriorityAdmin(TerritoryScopedAdmin, NoRevertHistoryAdmin):
     form = RegionalPriorityForm
     list_display = ["filiere", "regional_union", "region", "start", "end"]
     list_filter = ["filiere", "regional_union", "region"]
     search_fields = ["filiere__name", "rationale"]
     date_hierarchy = "start"
     list_select_related = ["filiere", "regional_union", "region"]
-
-    def get_queryset(self, request):
-        return scoping.scope_queryset(super().get_queryset(request), request.user)
 
     def _is_national(self, request) -> bool:
         return services.can_designate(request.user, regional_union_id=None)
@@ -166,11 +164,14 @@ class RegionalPriorityAdmin(NoRevertHistoryAdmin):
         regional_union_id = getattr(profile, "regional_union_id", None)
 
         class OwnUnionForm(form_class):
-            # Set before validation so that the model's checks (overlap) see the territory.
+            # A new designation is the director's UR's, set before validation so that the
+            # model's checks (overlap) see it. An existing row keeps its territory: the page
+            # shows it as it is (a région's designation, view-only for a director).
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                self.instance.regional_union_id = regional_union_id
-                self.instance.region_id = None
+                if self.instance.pk is None:
+                    self.instance.regional_union_id = regional_union_id
+                    self.instance.region_id = None
 
         return OwnUnionForm
 
@@ -183,10 +184,11 @@ class RegionalPriorityAdmin(NoRevertHistoryAdmin):
             "end": obj.end,
             "rationale": obj.rationale,
         }
-        if change:
-            saved = services.priority_update(priority=obj, by=request.user, **fields)
-        else:
-            saved = services.priority_designate(by=request.user, **fields)
+        with refusals_on_form():
+            if change:
+                saved = services.priority_update(priority=obj, by=request.user, **fields)
+            else:
+                saved = services.priority_designate(by=request.user, **fields)
         obj.pk = saved.pk
 
 

@@ -138,9 +138,10 @@ class RegionalPriority(models.Model):
 
     history = HistoricalRecords()
 
-    # Scoping (crm.scoping): a UR's staff see their UR's designations and the régions' ones.
+    # Scoping (crm.scoping): a UR's staff see their UR's designations and those of the
+    # régions it covers; a Bretagne designation is not ARA's.
     territory_ur_path = "regional_union"
-    territory_national_when_null = True
+    territory_region_path = "region"
 
     class Meta:
         verbose_name = _("regional priority")

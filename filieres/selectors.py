@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from crm.models import Departement, Organisation
 from crm.periods import in_force_on
-from crm.territories import departement_codes_of
+from crm.territories import region_codes_of
 from filieres.models import Filiere, FiliereNafCode, RegionalPriority
 
 
@@ -162,12 +162,6 @@ def priorities_on(on: datetime.date) -> QuerySet[RegionalPriority]:
     )
 
 
-def _regions_of_ur(regional_union_id: int, on: datetime.date):
-    return Departement.objects.filter(code__in=departement_codes_of(regional_union_id, on)).values(
-        "region_id"
-    )
-
-
 def priority_designations(
     on: datetime.date, *, regional_union, region=None, regions=None
 ) -> QuerySet[RegionalPriority]:
@@ -197,7 +191,7 @@ def priority_filieres(
         )
     else:
         designations = priority_designations(
-            on, regional_union=regional_union_id, regions=_regions_of_ur(regional_union_id, on)
+            on, regional_union=regional_union_id, regions=region_codes_of(regional_union_id, on)
         )
     return Filiere.objects.filter(pk__in=designations.values("filiere_id")).order_by("name")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import scoping
 from crm.admin import TerritoryScopedAdmin
-from crm.admin_mixins import ReadOnlyAdminMixin, refusals_as_permission_denied
+from crm.admin_mixins import ReadOnlyAdminMixin, refusals_on_form
 from followup import selectors, services
 from followup.models import AnnualReview, CeaseCause, CooperativeFollowUp
 
@@ -116,7 +116,7 @@ class CooperativeFollowUpAdmin(TerritoryScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in services.FOLLOW_UP_FIELDS}
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             services.follow_up_update(follow_up=obj, by=request.user, **values)
             if form.cleaned_data.get("ceased_on"):
                 services.cooperative_cease(
@@ -151,7 +151,7 @@ class AnnualReviewAdmin(TerritoryScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data.get(name) for name in services.REVIEW_FIELDS}
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             saved = services.annual_review_record(
                 follow_up=obj.follow_up if change else form.cleaned_data["follow_up"],
                 year=obj.year if change else form.cleaned_data["year"],

@@ -5,15 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from backoffice.access import backoffice_view, works_on_cases
-from backoffice.forms import (
-    NewCaseForm,
-    NewOrganisationForm,
-    SirenLookupForm,
-    apply_validation_error,
-)
+from backoffice.forms import NewCaseForm, NewOrganisationForm, SirenLookupForm
 from backoffice.selectors.lists import open_cases_of, organisation_by_siren
 from backoffice.services import case_open_by_hand
 from backoffice.views.common import UNPROCESSABLE
+from crm.form_errors import add_refusal
 from crm.scoping import staff_profile
 
 
@@ -49,10 +45,8 @@ def case_new(request):
                     comment=comment,
                     **fields,
                 )
-            except ValidationError as error:
-                apply_validation_error(error, *filter(None, [case_form, organisation_form, lookup]))
-            except PermissionDenied as denied:
-                case_form.add_error(None, str(denied))
+            except (ValidationError, PermissionDenied) as error:
+                add_refusal(error, *filter(None, [case_form, organisation_form, lookup]))
             else:
                 return redirect("backoffice:case", pk=case.pk)
     context = {

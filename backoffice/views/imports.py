@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice import services
 from backoffice.access import backoffice_view, works_on_cases
-from backoffice.forms import ImportUploadForm, apply_validation_error
+from backoffice.forms import ImportUploadForm
 from backoffice.models import ImportJob, ImportKind
 from backoffice.selectors.imports import import_job_get, import_jobs_of
 from backoffice.views.common import UNPROCESSABLE
 from backoffice.views.lists import EXPORT_FORMATS
+from crm.form_errors import add_refusal
 
 
 def _may_import(request) -> None:
@@ -48,10 +49,8 @@ def import_home(request):
                     file_name=upload.name,
                     by=request.user,
                 )
-            except PermissionDenied as denied:
-                form.add_error(None, str(denied))
-            except ValidationError as error:
-                apply_validation_error(error, form)
+            except (PermissionDenied, ValidationError) as error:
+                add_refusal(error, form)
             else:
                 return redirect("backoffice:import_job", pk=job.pk)
         status = UNPROCESSABLE

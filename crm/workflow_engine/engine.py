@@ -66,6 +66,16 @@ class Workflow:
         kind = self.kind_of(obj)
         return [i.field for i in self.inputs[name] if i.kinds is None or kind in i.kinds]
 
+    def history_label(self, name: str) -> str:
+        """What a history row's transition name reads as, in French: the transition's label,
+        "Opened" for the first row (``create``), a plain "Change recorded" for a name the
+        workflow no longer knows (never the code)."""
+        if name in self.transitions:
+            return str(self.transitions[name].label)
+        if name == "create":
+            return str(_("Opened (first record of the history)"))
+        return str(_("Change recorded"))
+
     def extra_inputs_of(self, name: str) -> list[str]:
         return list(self.extra_inputs.get(name, ()))
 

@@ -8,16 +8,17 @@ from django.utils.translation import gettext
 
 from crm.admin import TerritoryScopedAdmin
 from crm.admin_mixins import (
-    ReadOnlyAdminMixin,
+    HistoryAdminMixin,
     TransitionPageMixin,
     history_inline,
-    refusals_as_permission_denied,
+    refusals_on_form,
+    transition_filter,
 )
 from financement import services
 from financement.models import CommitteeSession, FinancingLine, LineDecision
 from financement.workflow import LINE_WORKFLOW
 
-LineDecisionInline = history_inline(LineDecision, ("source_status", "target_status"))
+LineDecisionInline = history_inline(LineDecision, ("source_status", "target_status"), LINE_WORKFLOW)
 
 
 @admin.register(FinancingLine)
@@ -63,7 +64,7 @@ class FinancingLineAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if "comment" in form.changed_data:
-            with refusals_as_permission_denied():
+            with refusals_on_form():
                 services.financing_line_update(
                     line=obj, by=request.user, comment=form.cleaned_data["comment"]
                 )
@@ -89,9 +90,10 @@ class FinancingLineAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
 
 @admin.register(LineDecision)
-class LineDecisionAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
+class LineDecisionAdmin(HistoryAdminMixin, TerritoryScopedAdmin):
     """Decisions: readable in the territory, never added, changed or deleted here."""
 
-    list_display = ["at", "line", "transition", "source_status", "target_status", "by"]
-    list_filter = ["transition", "target_status"]
+    workflow = LINE_WORKFLOW
+    list_display = ["at", "line", "transition_label", "source_status", "target_status", "by"]
+    list_filter = [transition_filter(LINE_WORKFLOW), "target_status"]
     list_select_related = ["line__instrument", "by"]

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin import TerritoryChoicesMixin, TerritoryScopedAdmin
-from crm.admin_mixins import refusals_as_permission_denied
+from crm.admin_mixins import refusals_on_form
 from financement import selectors, services
 from financement.models import FinancingLine, FinancingPlan
 
@@ -129,7 +129,7 @@ def _save_plan_formset(request, case, formset) -> None:
             continue
         data = {name: plan_form.cleaned_data.get(name) for name in NEEDS_FIELDS}
         data = {name: value for name, value in data.items() if value is not None}
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             if plan_form.instance.pk:
                 plan = services.financing_plan_update(
                     plan=plan_form.instance, by=request.user, **data
@@ -192,7 +192,7 @@ class FinancingPlanAdmin(TerritoryScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in NEEDS_FIELDS}
         data = {name: value for name, value in data.items() if value is not None}
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             if change:
                 saved = services.financing_plan_update(plan=obj, by=request.user, **data)
             else:
@@ -208,7 +208,7 @@ class FinancingPlanAdmin(TerritoryScopedAdmin):
             if not line_form.has_changed():
                 continue
             data = line_form.cleaned_data
-            with refusals_as_permission_denied():
+            with refusals_on_form():
                 if line_form.instance.pk:
                     fields = {
                         name: data.get(name)

@@ -290,4 +290,5 @@ class LineDecision(AppendOnlyRecord):
         ordering = ["line_id", "at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.transition}: {self.source_status or '∅'} → {self.target_status}"
+        # Status labels, never codes: this is what the admin shows of a decision.
+        return f"{self.get_source_status_display() or '∅'} → {self.get_target_status_display()}"

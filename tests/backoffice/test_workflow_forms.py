@@ -96,7 +96,7 @@ def test_the_form_is_prefilled_with_stored_values(officer, today):
 def test_labels_of_history_rows_are_french():
     assert workflow_forms.case_transition_label("create") == "Dossier ouvert"
     assert workflow_forms.case_transition_label("qualify") == "Qualifier"
-    assert workflow_forms.case_transition_label("test_setup") == "Changement d'étape"
+    assert workflow_forms.case_transition_label("test_setup") == "Changement enregistré"
 
 
 def test_the_transition_leading_to_a_column(officer):

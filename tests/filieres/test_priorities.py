@@ -160,9 +160,9 @@ def test_admin_pages_are_scoped_for_directors(client, digital):
     other = designate(digital, D(2025, 1, 1), ur="ara")
     client.force_login(director)
     assert client.get(f"/admin/filieres/regionalpriority/{own.pk}/change/").status_code == 200
-    # Another UR's row is not in the scoped queryset: the admin answers "does not exist".
+    # Another UR's row is not in the scoped queryset: the French 404 page, no redirect.
     response = client.get(f"/admin/filieres/regionalpriority/{other.pk}/change/")
-    assert response.status_code == 302 and response.url == "/admin/"
+    assert response.status_code == 404
     response = client.post(
         "/admin/filieres/regionalpriority/add/",
         {"filiere": digital.pk, "start": "01/06/2025", "end": "", "rationale": "Essai"},

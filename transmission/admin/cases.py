@@ -11,8 +11,9 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from crm import scoping
 from crm.admin import TerritoryChoicesMixin, TerritoryScopedAdmin
-from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_as_permission_denied
+from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_on_form
 from transmission import extension_points, services
 from transmission.choices import ActivityKind
 from transmission.models import Activity, Case, StageChange
@@ -41,7 +42,7 @@ ALWAYS_READ_ONLY = [
 ]
 
 
-StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"))
+StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"), CASE_WORKFLOW)
 
 
 class ActivityInlineForm(forms.ModelForm):
@@ -163,6 +164,14 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        officer = form_class.base_fields.get("assigned_officer")
+        if obj is not None and officer is not None:
+            # Officers and directors of the case's UR, whoever reassigns (a national user too).
+            officer.queryset = scoping.assignable_users(request.user, obj.regional_union_id)
+        return form_class
+
     def has_change_permission(self, request, obj=None):
         # A colleague's case is shown read-only: only its officer and the UR's direction
         # change it (the service's rule, asked rather than restated).
@@ -172,7 +181,7 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         # Thin: every write goes through a service (permission, UR, reference, history).
-        with refusals_as_permission_denied():
+        with refusals_on_form():
             if not change:
                 data = {
                     name: form.cleaned_data.get(name) for name in self.add_fieldsets[0][1]["fields"]

@@ -4,16 +4,18 @@ and the per-UR lead assignment rule."""
 from django.contrib import admin
 
 from crm.admin import TerritoryScopedAdmin
-from crm.admin_mixins import ReadOnlyAdminMixin
+from crm.admin_mixins import HistoryAdminMixin, ReadOnlyAdminMixin, transition_filter
 from transmission.models import LeadAssignmentRule, LeadSubmission, StageChange
+from transmission.workflow import CASE_WORKFLOW
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
+class StageChangeAdmin(HistoryAdminMixin, TerritoryScopedAdmin):
     """The stage history: readable in the territory, never added, changed or deleted here."""
 
-    list_display = ["at", "case", "transition", "source_stage", "target_stage", "by"]
-    list_filter = ["transition", "target_stage"]
+    workflow = CASE_WORKFLOW
+    list_display = ["at", "case", "transition_label", "source_stage", "target_stage", "by"]
+    list_filter = [transition_filter(CASE_WORKFLOW), "target_stage"]
     search_fields = ["case__reference"]
     list_select_related = ["case", "by"]
 

@@ -80,4 +80,5 @@ class StageChange(AppendOnlyRecord):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.transition}: {self.source_stage or '∅'} → {self.target_stage}"
+        # Stage labels, never codes: this is what the admin shows of a history row.
+        return f"{self.get_source_stage_display() or '∅'} → {self.get_target_stage_display()}"
