@@ -2,6 +2,7 @@
 
 - ``reviews_due``: the annual reviews an officer should collect (the day's tasks);
 - ``revisions_due``: révision coopérative reminders;
+- ``seed_scops_behind``: Scop d'amorçage cooperatives behind their path to 50 %;
 - ``cooperative_indicators``: one cooperative's indicators, year by year;
 - ``indicators_by``: indicators aggregated by UR, kind, filière or cohort, in SQL
   (one query per group for UR and filière — a dozen —, one query for kind and cohort),
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -23,8 +25,9 @@ from filieres.models import Filiere
 from filieres.selectors import in_filiere
 from followup import indicators
 from followup.models import AnnualReview, CooperativeFollowUp
-from followup.revision import REMINDER_DAYS, YearFigures, add_years, revision_due
-from transmission.choices import CaseKind
+from followup.revision import REASON_LABELS, REMINDER_DAYS, YearFigures, add_years, revision_due
+from followup.seed_scop import PATH_YEARS, is_behind, seed_scop_path
+from transmission.choices import CaseKind, TargetForm
 
 # Reviews are expected for the year of incorporation and the next ones, this many years in
 # all (at least five, by the brief; seven covers a Scop d'amorçage's path to 50 %).
@@ -110,9 +113,14 @@ class RevisionReminder:
     organisation_name: str
     due_on: datetime.date
     reason: str
+    organisation_id: int
 
     def overdue_on(self, on: datetime.date) -> bool:
         return on > self.due_on
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASON_LABELS[self.reason])
 
 
 def revision_of(follow_up: CooperativeFollowUp):
@@ -154,9 +162,79 @@ def revisions_due(*, on: datetime.date, user) -> list[RevisionReminder]:
         )
         if due.due_on <= horizon:
             reminders.append(
-                RevisionReminder(follow_up.pk, follow_up.organisation.name, due.due_on, due.reason)
+                RevisionReminder(
+                    follow_up.pk,
+                    follow_up.organisation.name,
+                    due.due_on,
+                    due.reason,
+                    follow_up.organisation_id,
+                )
             )
     return sorted(reminders, key=lambda r: (r.due_on, r.organisation_name))
+
+
+@dataclass(frozen=True)
+class SeedScopAlert:
+    follow_up_id: int
+    organisation_id: int
+    organisation_name: str
+    year: int  # the latest year with a review
+    actual_share: Decimal
+    expected_share: Decimal
+    deadline: datetime.date
+
+
+def seed_scop_deadline(since: datetime.date) -> datetime.date:
+    """31 December of the 7th year after the transformation (DOMAIN.md)."""
+    return datetime.date(since.year + PATH_YEARS, 12, 31)
+
+
+def seed_scops_behind(*, user) -> list[SeedScopAlert]:
+    """Active Scop d'amorçage cooperatives in the user's territory whose employees' share of
+    capital, on their latest annual review, is behind the straight line to 50 %.
+
+    A cooperative is a Scop d'amorçage when the case it was born from targeted that form
+    (``Case.target_form``); the transformation is its incorporation (``cooperative_since``).
+    The line starts from the share of the transformation year's review; without that review,
+    from 0 % (the most lenient line). Two queries whatever the number of cooperatives.
+    """
+    rows = list(
+        follow_ups(user)
+        .filter(
+            case__target_form=TargetForm.SCOP_AMORCAGE,
+            organisation__cooperative_since__isnull=False,
+            organisation__cooperative_ceased_on__isnull=True,
+        )
+        .values_list(
+            "pk", "organisation_id", "organisation__name", "organisation__cooperative_since"
+        )
+    )
+    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for follow_up_id, year, share in AnnualReview.objects.filter(
+        follow_up__in=[row[0] for row in rows]
+    ).values_list("follow_up_id", "year", "employee_capital_share"):
+        shares[follow_up_id].append((year, share))
+    alerts = []
+    for pk, organisation_id, name, since in rows:
+        reviews = shares[pk]
+        start_share = dict(reviews).get(since.year) or 0
+        deadline = seed_scop_deadline(since)
+        path = seed_scop_path(reviews, deadline, start_share)
+        if not is_behind(path):
+            continue
+        latest = [year for year in path if year.behind is not None][-1]
+        alerts.append(
+            SeedScopAlert(
+                pk,
+                organisation_id,
+                name,
+                latest.year,
+                latest.actual_share,
+                latest.expected_share,
+                deadline,
+            )
+        )
+    return sorted(alerts, key=lambda a: (a.deadline, a.organisation_name))
 
 
 def cooperative_indicators(*, follow_up: CooperativeFollowUp, user) -> dict[int, dict]:
