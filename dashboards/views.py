@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +34,7 @@ from dashboards.tables import to_csv
 from dashboards.tasks import compute_forecast
 
 REPORT_WIDTH = 680  # px: the printable width of an A4 page with 15 mm margins
+INDICATOR_DEFINITIONS = "docs/indicators.md"
 
 
 def dashboard_access(view):
@@ -187,6 +189,16 @@ def panel_csv(request, slug, panel):
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{slug}-{panel}-{day}.csv"'
     return response
+
+
+@dashboard_access
+def indicator_definitions(request):
+    """The definitions of the economic-citizenship indicators (docs/indicators.md)."""
+    try:
+        text = (settings.BASE_DIR / INDICATOR_DEFINITIONS).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise Http404(_("No such page.")) from None
+    return render(request, "dashboards/definitions.html", {"text": text, "pages": PAGES.values()})
 
 
 @dashboard_access
