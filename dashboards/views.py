@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -164,7 +165,9 @@ def page(request, slug):
     for panel in spec.panels:
         tables = _tables(spec, panel, form, equity_form, options, perimeters, computed_at)
         built[panel.slug] = tables
-        panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})
+        csv_url = reverse("dashboards:csv", args=[spec.slug, panel.slug])
+        blocks = _blocks(spec, panel, tables, options)
+        panels.append({"spec": panel, "blocks": blocks, "csv_url": csv_url})
     context.update(_common_context(request, form, perimeters, computed_at))
     context.update(panels=panels, headlines=_headlines(spec, built, perimeters))
     return render(request, "dashboards/page.html", context)
@@ -299,7 +302,8 @@ def forecast_page(request):
                 }
             )
         if blocks:
-            panels.append({"spec": spec, "blocks": blocks})
+            csv_url = reverse("dashboards:forecast_csv", args=[spec.slug])
+            panels.append({"spec": spec, "blocks": blocks, "csv_url": csv_url})
     context.update(_common_context(request, form, perimeters, computed))
     context.update(
         panels=panels,

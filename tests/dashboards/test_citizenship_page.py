@@ -71,6 +71,7 @@ def test_a_board_member_reads_aggregates_with_small_groups_hidden(client):
     assert "Citoyenneté économique" in body and "Gouvernance partagée" in body
     assert "Scop Lyonnaise Unique" not in body and "Scop Ouest" not in body
     assert reverse("dashboards:indicator_definitions") in body
+    assert f'href="{reverse("dashboards:csv", args=["citoyennete", "par-ur"])}' in body
     csv = client.get(reverse("dashboards:csv", args=["citoyennete", "par-ur"]))
     lines = csv.content.decode("utf-8-sig").splitlines()
     ara = regional_union("ara").name
