@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.models import ImportKind
 from backoffice.selectors.staff import union_case_workers, union_officers
 from crm.form_errors import add_refusal
 from crm.identifiers import normalize_siren
@@ -97,6 +98,6 @@ class NewOrganisationForm(forms.Form):
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("what the file holds"),
-        choices=[("organisations", _("organisations")), ("people", _("people"))],
+        choices=ImportKind.choices,
     )
     file = forms.FileField(label=_("CSV or XLSX file"))

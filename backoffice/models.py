@@ -62,6 +62,7 @@ class DigestPreference(models.Model):
 class ImportKind(models.TextChoices):
     ORGANISATIONS = "organisations", _("organisations")
     PEOPLE = "people", _("people")
+    REVIEWS = "reviews", _("annual reviews of cooperatives")
 
 
 class ImportFormat(models.TextChoices):

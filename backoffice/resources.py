@@ -1,4 +1,5 @@
-"""Import of organisations and people from CSV/XLSX (django-import-export resources).
+"""Import of organisations, people and annual reviews from CSV/XLSX (django-import-export
+resources).
 
 The resources only read columns: every row is written through ``crm.services``
 (``organisation_create`` / ``person_create``), whose validation (SIREN, SIRET, NAF code, postal
@@ -6,6 +7,10 @@ code and city, choices, uniqueness) is the one rule; its errors come back keyed 
 shown per row under the column of the same name. What is proper to an import is checked here:
 duplicates inside the file, duplicates of people already recorded (``crm.services.person_matching``)
 and the territory of a regional user. Rows are always created, never updated.
+
+Annual reviews are read by followup's own resource (each row through
+``followup.services.annual_review_record``, which creates or replaces that year's review);
+``AnnualReviewImportResource`` only adds what the import screens need.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from crm import identifiers
 from crm.models import Organisation, Person
 from crm.scoping import can_access, scope_queryset
 from crm.services import organisation_create, person_create, person_matching
+from followup.resources import AnnualReviewResource
+from followup.services import REVIEW_FIELDS
 
 ORGANISATION_COLUMNS = [
     "name",
@@ -79,17 +86,31 @@ def _date(row, column: str):
         return text  # ISO, or refused by the model's validation naming the column
 
 
-class _CreateOnlyResource(resources.ModelResource):
-    """Every row creates one object through a service; ``by`` is who imports."""
+class _ScreenResource:
+    """What the import screens need of a resource: its columns (all of them in the template,
+    ``required_columns`` in every file), the line numbers and the progress."""
 
     columns: list[str] = []
+    required_columns: list[str] | None = None  # None: all the columns
+    attribute_columns: dict[str, str] = {}  # an error on this attribute → under this column
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_row = None  # called with the number of rows read so far
+        self.line_offset = 1  # line of the file = row number + this (line 1: the headers)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.on_row is not None:
+            self.on_row(kwargs.get("row_number") or 0)
+
+
+class _CreateOnlyResource(_ScreenResource, resources.ModelResource):
+    """Every row creates one object through a service; ``by`` is who imports."""
 
     def __init__(self, *, by, **kwargs):
         super().__init__(**kwargs)
         self.by = by
         self.seen: dict[str, int] = {}  # in-file duplicate key → first line number
-        self.on_row = None  # called with the number of rows read so far
-        self.line_offset = 1  # line of the file = row number + this (line 1: the headers)
 
     def get_instance(self, instance_loader, row):
         return None  # never an update
@@ -121,10 +142,6 @@ class _CreateOnlyResource(resources.ModelResource):
         with transaction.atomic():
             saved = self.create(instance._row, instance._line)
         instance.pk = saved.pk
-
-    def after_import_row(self, row, row_result, **kwargs):
-        if self.on_row is not None:
-            self.on_row(kwargs.get("row_number") or 0)
 
     def create(self, row, line):
         raise NotImplementedError
@@ -229,3 +246,11 @@ class PersonImportResource(_CreateOnlyResource):
             source=_text(row, "source"),
             consent_date=_date(row, "consent_date"),
         )
+
+
+class AnnualReviewImportResource(_ScreenResource, AnnualReviewResource):
+    """The annual reviews: ``siren`` and ``year`` in every file, any of the review's fields."""
+
+    columns = ["siren", "year", *REVIEW_FIELDS]
+    required_columns = ["siren", "year"]
+    attribute_columns = {"follow_up": "siren"}

@@ -159,24 +159,37 @@ class ImportOutcome:
         return not self.errors
 
 
-def _import_resource(kind: str, by):
-    from backoffice.resources import OrganisationImportResource, PersonImportResource
+# What each kind of import needs: its resource (in backoffice.resources) and the permission.
+IMPORT_KINDS = {
+    ImportKind.ORGANISATIONS: ("OrganisationImportResource", "crm.add_organisation"),
+    ImportKind.PEOPLE: ("PersonImportResource", "crm.add_person"),
+    ImportKind.REVIEWS: ("AnnualReviewImportResource", "followup.add_annualreview"),
+}
 
-    if kind == ImportKind.ORGANISATIONS:
-        return OrganisationImportResource(by=by)
-    if kind == ImportKind.PEOPLE:
-        return PersonImportResource(by=by)
-    raise ImportFileError({"kind": [_("Unknown kind of import.")]})
+
+def _import_resource(kind: str, by):
+    from backoffice import resources
+
+    if kind not in IMPORT_KINDS:
+        raise ImportFileError({"kind": [_("Unknown kind of import.")]})
+    return getattr(resources, IMPORT_KINDS[kind][0])(by=by)
 
 
 def import_columns(kind: str) -> list[str]:
+    """Every column of the kind's template."""
     return list(_import_resource(kind, None).columns)
 
 
+def import_required_columns(kind: str) -> list[str]:
+    """The columns every file of the kind must have."""
+    resource = _import_resource(kind, None)
+    return list(resource.required_columns or resource.columns)
+
+
 def _check_may_import(by, kind: str) -> None:
-    codename = "crm.add_organisation" if kind == ImportKind.ORGANISATIONS else "crm.add_person"
-    if not (works_on_cases(by) and by.has_perm(codename)):
-        raise PermissionDenied(_("You may not import organisations or people."))
+    codename = IMPORT_KINDS[kind][1] if kind in IMPORT_KINDS else None
+    if not (codename and works_on_cases(by) and by.has_perm(codename)):
+        raise PermissionDenied(_("You may not import this kind of file."))
 
 
 def import_dataset(*, content: bytes, format: str):
@@ -213,6 +226,7 @@ def import_dataset(*, content: bytes, format: str):
 
 
 def _column_label(resource, column: str) -> str:
+    column = resource.attribute_columns.get(column, column)
     return column if column in resource.columns else ""
 
 
@@ -257,9 +271,11 @@ def _run_import(resource, dataset, *, dry_run: bool, first_line: int = 2) -> tup
 def data_import(
     *, kind: str, file, format: str, by, dry_run: bool = True, on_row=None
 ) -> ImportOutcome:
-    """Check (``dry_run``) or import a CSV/XLSX file of organisations or people, all or nothing.
+    """Check (``dry_run``) or import a CSV/XLSX file of organisations, people or annual
+    reviews, all or nothing.
 
-    ``file``: bytes or a file object. Every row goes through ``crm.services``; a file with one
+    ``file``: bytes or a file object. Every row goes through a service (``crm.services``,
+    ``followup.services.annual_review_record``); a file with one
     refused row saves no row. ``by`` must be an officer or director holding the add permission;
     a regional user imports only into their UR.
     """
@@ -285,6 +301,11 @@ def people_import(*, file, format: str, by, dry_run: bool = True) -> ImportOutco
     return data_import(kind=ImportKind.PEOPLE, file=file, format=format, by=by, dry_run=dry_run)
 
 
+def reviews_import(*, file, format: str, by, dry_run: bool = True) -> ImportOutcome:
+    """Import annual reviews of cooperatives from a CSV/XLSX file (see ``data_import``)."""
+    return data_import(kind=ImportKind.REVIEWS, file=file, format=format, by=by, dry_run=dry_run)
+
+
 def import_job_create(*, kind: str, file, file_name: str, by) -> ImportJob:
     """Record an uploaded file and check it: at once when small, by a background task when
     it has more rows than ``import_background_rows()``."""
@@ -294,7 +315,7 @@ def import_job_create(*, kind: str, file, file_name: str, by) -> ImportJob:
     if extension not in ImportFormat.values:
         raise ImportFileError({"file": [_("Choose a CSV or XLSX file.")]})
     dataset = import_dataset(content=content, format=extension)
-    missing = [c for c in import_columns(kind) if c not in (dataset.headers or [])]
+    missing = [c for c in import_required_columns(kind) if c not in (dataset.headers or [])]
     if missing:
         raise ImportFileError(
             {"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}]}

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,6 +35,7 @@ from dashboards.tables import to_csv
 from dashboards.tasks import compute_forecast
 
 REPORT_WIDTH = 680  # px: the printable width of an A4 page with 15 mm margins
+INDICATOR_DEFINITIONS = "docs/indicators.md"
 
 
 def dashboard_access(view):
@@ -162,7 +165,9 @@ def page(request, slug):
     for panel in spec.panels:
         tables = _tables(spec, panel, form, equity_form, options, perimeters, computed_at)
         built[panel.slug] = tables
-        panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})
+        csv_url = reverse("dashboards:csv", args=[spec.slug, panel.slug])
+        blocks = _blocks(spec, panel, tables, options)
+        panels.append({"spec": panel, "blocks": blocks, "csv_url": csv_url})
     context.update(_common_context(request, form, perimeters, computed_at))
     context.update(panels=panels, headlines=_headlines(spec, built, perimeters))
     return render(request, "dashboards/page.html", context)
@@ -187,6 +192,16 @@ def panel_csv(request, slug, panel):
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{slug}-{panel}-{day}.csv"'
     return response
+
+
+@dashboard_access
+def indicator_definitions(request):
+    """The definitions of the economic-citizenship indicators (docs/indicators.md)."""
+    try:
+        text = (settings.BASE_DIR / INDICATOR_DEFINITIONS).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise Http404(_("No such page.")) from None
+    return render(request, "dashboards/definitions.html", {"text": text, "pages": PAGES.values()})
 
 
 @dashboard_access
@@ -287,7 +302,8 @@ def forecast_page(request):
                 }
             )
         if blocks:
-            panels.append({"spec": spec, "blocks": blocks})
+            csv_url = reverse("dashboards:forecast_csv", args=[spec.slug])
+            panels.append({"spec": spec, "blocks": blocks, "csv_url": csv_url})
     context.update(_common_context(request, form, perimeters, computed))
     context.update(
         panels=panels,

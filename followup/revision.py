@@ -25,8 +25,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 REMINDER_DAYS = 180
 CONSECUTIVE_LOSSES = 3
+REASON_LABELS = {
+    "periodic": _("periodic révision"),
+    "three_losses": _("three loss-making years in a row"),
+    "half_capital_lost": _("losses of half the highest share capital"),
+}
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 - ``reviews_due``: the annual reviews an officer should collect (the day's tasks);
 - ``revisions_due``: révision coopérative reminders;
+- ``seed_scops_behind``: Scop d'amorçage cooperatives behind their path to 50 %;
 - ``cooperative_indicators``: one cooperative's indicators, year by year;
-- ``indicators_by``: indicators aggregated by UR, kind, filière or cohort, in SQL
-  (one query per group for UR and filière — a dozen —, one query for kind and cohort),
-  for a perimeter (one UR or the country) that the caller (dashboards) authorised.
+- ``indicators_by``: indicators aggregated by UR, kind, filière or cohort, in SQL (two
+  queries whatever the number of groups: aggregates filtered per group, plus one to list
+  the UR, filières or cohorts), for a perimeter (one UR or the country, optionally one kind
+  and one filière) that the caller (dashboards) authorised.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -23,8 +26,9 @@ from filieres.models import Filiere
 from filieres.selectors import in_filiere
 from followup import indicators
 from followup.models import AnnualReview, CooperativeFollowUp
-from followup.revision import REMINDER_DAYS, YearFigures, add_years, revision_due
-from transmission.choices import CaseKind
+from followup.revision import REASON_LABELS, REMINDER_DAYS, YearFigures, add_years, revision_due
+from followup.seed_scop import PATH_YEARS, is_behind, seed_scop_path
+from transmission.choices import CaseKind, TargetForm
 
 # Reviews are expected for the year of incorporation and the next ones, this many years in
 # all (at least five, by the brief; seven covers a Scop d'amorçage's path to 50 %).
@@ -110,9 +114,14 @@ class RevisionReminder:
     organisation_name: str
     due_on: datetime.date
     reason: str
+    organisation_id: int
 
     def overdue_on(self, on: datetime.date) -> bool:
         return on > self.due_on
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASON_LABELS[self.reason])
 
 
 def revision_of(follow_up: CooperativeFollowUp):
@@ -154,9 +163,79 @@ def revisions_due(*, on: datetime.date, user) -> list[RevisionReminder]:
         )
         if due.due_on <= horizon:
             reminders.append(
-                RevisionReminder(follow_up.pk, follow_up.organisation.name, due.due_on, due.reason)
+                RevisionReminder(
+                    follow_up.pk,
+                    follow_up.organisation.name,
+                    due.due_on,
+                    due.reason,
+                    follow_up.organisation_id,
+                )
             )
     return sorted(reminders, key=lambda r: (r.due_on, r.organisation_name))
+
+
+@dataclass(frozen=True)
+class SeedScopAlert:
+    follow_up_id: int
+    organisation_id: int
+    organisation_name: str
+    year: int  # the latest year with a review
+    actual_share: Decimal
+    expected_share: Decimal
+    deadline: datetime.date
+
+
+def seed_scop_deadline(since: datetime.date) -> datetime.date:
+    """31 December of the 7th year after the transformation (DOMAIN.md)."""
+    return datetime.date(since.year + PATH_YEARS, 12, 31)
+
+
+def seed_scops_behind(*, user) -> list[SeedScopAlert]:
+    """Active Scop d'amorçage cooperatives in the user's territory whose employees' share of
+    capital, on their latest annual review, is behind the straight line to 50 %.
+
+    A cooperative is a Scop d'amorçage when the case it was born from targeted that form
+    (``Case.target_form``); the transformation is its incorporation (``cooperative_since``).
+    The line starts from the share of the transformation year's review; without that review,
+    from 0 % (the most lenient line). Two queries whatever the number of cooperatives.
+    """
+    rows = list(
+        follow_ups(user)
+        .filter(
+            case__target_form=TargetForm.SCOP_AMORCAGE,
+            organisation__cooperative_since__isnull=False,
+            organisation__cooperative_ceased_on__isnull=True,
+        )
+        .values_list(
+            "pk", "organisation_id", "organisation__name", "organisation__cooperative_since"
+        )
+    )
+    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for follow_up_id, year, share in AnnualReview.objects.filter(
+        follow_up__in=[row[0] for row in rows]
+    ).values_list("follow_up_id", "year", "employee_capital_share"):
+        shares[follow_up_id].append((year, share))
+    alerts = []
+    for pk, organisation_id, name, since in rows:
+        reviews = shares[pk]
+        start_share = dict(reviews).get(since.year) or 0
+        deadline = seed_scop_deadline(since)
+        path = seed_scop_path(reviews, deadline, start_share)
+        if not is_behind(path):
+            continue
+        latest = [year for year in path if year.behind is not None][-1]
+        alerts.append(
+            SeedScopAlert(
+                pk,
+                organisation_id,
+                name,
+                latest.year,
+                latest.actual_share,
+                latest.expected_share,
+                deadline,
+            )
+        )
+    return sorted(alerts, key=lambda a: (a.deadline, a.organisation_name))
 
 
 def cooperative_indicators(*, follow_up: CooperativeFollowUp, user) -> dict[int, dict]:
@@ -169,20 +248,38 @@ def cooperative_indicators(*, follow_up: CooperativeFollowUp, user) -> dict[int,
 # ---------------------------------------------------------------------------- aggregates
 
 
-def _reviews(year: int, regional_union_id: int | None) -> QuerySet[AnnualReview]:
+@dataclass(frozen=True)
+class Perimeter:
+    """Which cooperatives an aggregate covers: one UR or the country, optionally one kind of
+    case of origin and one filière (the dashboards' filters)."""
+
+    regional_union_id: int | None = None
+    kind: str = ""
+    filiere_id: int | None = None
+
+    def filter(self, queryset: QuerySet, organisation_path: str, case_path: str) -> QuerySet:
+        model = queryset.model
+        if self.regional_union_id is not None:
+            queryset = queryset.filter(scoping.territory_filter(model, self.regional_union_id))
+        if self.kind:
+            queryset = queryset.filter(**{f"{case_path}__kind": self.kind})
+        if self.filiere_id is not None:
+            queryset = queryset.filter(
+                in_filiere(self.filiere_id, organisation_path=organisation_path)
+            )
+        return queryset
+
+
+def _reviews(year: int, perimeter: Perimeter) -> QuerySet[AnnualReview]:
     queryset = AnnualReview.objects.filter(year=year).order_by()
-    if regional_union_id is not None:
-        queryset = queryset.filter(scoping.territory_filter(AnnualReview, regional_union_id))
-    return queryset
+    return perimeter.filter(queryset, "follow_up__organisation", "follow_up__case")
 
 
-def _follow_ups(regional_union_id: int | None) -> QuerySet[CooperativeFollowUp]:
+def _follow_ups(perimeter: Perimeter) -> QuerySet[CooperativeFollowUp]:
     queryset = CooperativeFollowUp.objects.filter(
         organisation__cooperative_since__isnull=False
     ).order_by()
-    if regional_union_id is not None:
-        queryset = queryset.filter(scoping.territory_filter(CooperativeFollowUp, regional_union_id))
-    return queryset
+    return perimeter.filter(queryset, "organisation", "case")
 
 
 def _day_number(path: str):
@@ -202,19 +299,31 @@ def survival_counts(queryset: QuerySet[CooperativeFollowUp], on: datetime.date) 
     return counts["alive"], counts["observed"]
 
 
+_SINCE = "organisation__cooperative_since"
+_CEASED = "organisation__cooperative_ceased_on"
+# Alive at the fifth anniversary (on rows annotated by ``_with_day_numbers``).
+_ALIVE_5_YEARS = Q(**{f"{_CEASED}__isnull": True}) | Q(
+    ceased_number__gte=F("since_number") + indicators.SURVIVAL_YEARS * 10000
+)
+
+
+def _with_day_numbers(queryset):
+    return queryset.annotate(since_number=_day_number(_SINCE), ceased_number=_day_number(_CEASED))
+
+
 def _survival_aggregate(queryset):
-    since = "organisation__cooperative_since"
-    ceased = "organisation__cooperative_ceased_on"
-    return queryset.annotate(
-        since_number=_day_number(since), ceased_number=_day_number(ceased)
-    ).aggregate(
-        observed=Count("pk"),
-        alive=Count(
-            "pk",
-            filter=Q(**{f"{ceased}__isnull": True})
-            | Q(ceased_number__gte=F("since_number") + indicators.SURVIVAL_YEARS * 10000),
-        ),
+    return _with_day_numbers(queryset).aggregate(
+        observed=Count("pk"), alive=Count("pk", filter=_ALIVE_5_YEARS)
     )
+
+
+def _filtered(aggregate, condition: Q):
+    """``aggregate`` over the rows matching ``condition`` only (SQL ``FILTER``/``CASE``)."""
+    if not condition:
+        return aggregate
+    clone = aggregate.copy()
+    clone.filter = condition if clone.filter is None else condition & clone.filter
+    return clone
 
 
 @dataclass
@@ -223,16 +332,45 @@ class GroupIndicators:
     label: str
     reviews: int
     values: dict[str, float | None]
+    observed: int = 0  # cooperatives observed for five years (the survival's denominator)
 
 
-def _group(key, label, reviews_qs, follow_ups_qs, on) -> GroupIndicators:
-    # Aliases may not shadow the model's fields (``jobs``…): prefixed, then unprefixed.
-    raw = reviews_qs.aggregate(**{f"agg_{k}": v for k, v in indicators.AGGREGATES.items()})
-    values = {k.removeprefix("agg_"): v for k, v in raw.items()}
-    result = indicators.finish(values)
-    alive, observed = survival_counts(follow_ups_qs, on)
-    result["survival_5_years"] = indicators.survival_share(alive, observed)
-    return GroupIndicators(str(key), str(label), values["reviews"], result)
+def _groups(groups, reviews_qs, follow_ups_qs, on) -> list[GroupIndicators]:
+    """Every group's indicators in two queries whatever the number of groups: the reviews'
+    aggregates and the survival counts, each filtered by the group's condition.
+
+    ``groups``: ``(key, label, condition on AnnualReview, condition on CooperativeFollowUp)``.
+    """
+    if not groups:
+        return []
+    # Aliases may not shadow the model's fields (``jobs``…): prefixed per group.
+    raw = reviews_qs.aggregate(
+        **{
+            f"g{index}_{name}": _filtered(aggregate, review_filter)
+            for index, (_key, _label, review_filter, _life) in enumerate(groups)
+            for name, aggregate in indicators.AGGREGATES.items()
+        }
+    )
+    cutoff = add_years(on, -indicators.SURVIVAL_YEARS)
+    lives = _with_day_numbers(follow_ups_qs.filter(**{f"{_SINCE}__lte": cutoff}))
+    counts = lives.aggregate(
+        **{
+            f"g{index}_{name}": _filtered(Count("pk"), condition)
+            for index, (_key, _label, _review, life_filter) in enumerate(groups)
+            for name, condition in (
+                ("observed", life_filter),
+                ("alive", life_filter & _ALIVE_5_YEARS),
+            )
+        }
+    )
+    results = []
+    for index, (key, label, _review, _life) in enumerate(groups):
+        values = {name: raw[f"g{index}_{name}"] for name in indicators.AGGREGATES}
+        result = indicators.finish(values)
+        alive, observed = counts[f"g{index}_alive"], counts[f"g{index}_observed"]
+        result["survival_5_years"] = indicators.survival_share(alive, observed)
+        results.append(GroupIndicators(str(key), str(label), values["reviews"], result, observed))
+    return results
 
 
 def indicators_by(
@@ -241,16 +379,20 @@ def indicators_by(
     year: int,
     on: datetime.date,
     regional_union_id: int | None = None,
+    perimeter: Perimeter | None = None,
 ) -> list[GroupIndicators]:
     """Indicators of ``year``'s reviews, per group of ``dimension`` (``ur``, ``kind``,
-    ``filiere`` or ``cohort`` — the year of incorporation), in one perimeter.
+    ``filiere`` or ``cohort`` — the year of incorporation), in one perimeter (``perimeter``,
+    or just ``regional_union_id``).
 
     Groups without any review nor any cooperative observed for five years are left out.
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    reviews = _reviews(year, regional_union_id)
-    lives = _follow_ups(regional_union_id)
+    perimeter = perimeter or Perimeter(regional_union_id)
+    regional_union_id = perimeter.regional_union_id
+    reviews = _reviews(year, perimeter)
+    lives = _follow_ups(perimeter)
     groups: list[tuple[str, str, Q, Q]] = []
     if dimension == "ur":
         unions = RegionalUnion.objects.order_by("name")
@@ -297,16 +439,23 @@ def indicators_by(
                     Q(organisation__cooperative_since__year=cohort),
                 )
             )
-    results = []
-    for key, label, review_filter, life_filter in groups:
-        group = _group(key, label, reviews.filter(review_filter), lives.filter(life_filter), on)
-        if group.reviews or group.values["survival_5_years"] is not None:
-            results.append(group)
-    return results
+    return [
+        group
+        for group in _groups(groups, reviews, lives, on)
+        if group.reviews or group.values["survival_5_years"] is not None
+    ]
 
 
 def indicators_overall(
-    *, year: int, on: datetime.date, regional_union_id: int | None = None
+    *,
+    year: int,
+    on: datetime.date,
+    regional_union_id: int | None = None,
+    perimeter: Perimeter | None = None,
 ) -> GroupIndicators:
     """The same indicators for the whole perimeter (one group)."""
-    return _group("all", "", _reviews(year, regional_union_id), _follow_ups(regional_union_id), on)
+    perimeter = perimeter or Perimeter(regional_union_id)
+    [group] = _groups(
+        [("all", "", Q(), Q())], _reviews(year, perimeter), _follow_ups(perimeter), on
+    )
+    return group

@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 
 from backoffice.access import is_director
 from crm.scoping import scope_queryset
+from followup import selectors as followup_selectors
 from transmission.choices import OPEN_STAGES, ActivityKind, Stage
 from transmission.models import Activity, Case
 from transmission.selectors import case_alerts, case_list, officer_day
@@ -57,3 +58,18 @@ def my_cases_by_stage(*, user) -> list[dict]:
         .annotate(count=Count("pk"))
     )
     return [{"stage": stage, "count": counts.get(stage, 0)} for stage in OPEN_STAGES]
+
+
+def follow_up_reminders(*, user, today: datetime.date) -> dict[str, dict]:
+    """The follow-up of the UR's cooperatives: annual reviews to collect, révisions
+    coopératives due (or soon), Scop d'amorçage behind their path to 50 %; each as
+    ``{"count": all of them, "rows": the first ALERT_LIMIT}``. Six queries.
+
+    Cooperatives are the regional union's, not one officer's: the lists are the UR's.
+    """
+    lists = {
+        "reviews": followup_selectors.reviews_due(on=today, user=user),
+        "revisions": followup_selectors.revisions_due(on=today, user=user),
+        "seed_scops": followup_selectors.seed_scops_behind(user=user),
+    }
+    return {name: {"count": len(rows), "rows": rows[:ALERT_LIMIT]} for name, rows in lists.items()}

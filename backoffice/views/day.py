@@ -23,6 +23,7 @@ def home(request):
         "alerts": day.workflow_alerts(user=user, today=today),
         "unassigned_leads": day.unassigned_leads(user=user)[:20],
         "by_stage": day.my_cases_by_stage(user=user),
+        "follow_up": day.follow_up_reminders(user=user, today=today),
         "nav": "day",
     }
     return render(request, "backoffice/day.html", context)

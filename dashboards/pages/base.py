@@ -49,6 +49,7 @@ class PageSpec:
     # (label, panel slug, function(table) -> text) computed from the panels' own tables.
     headlines: list[tuple[str, str, Callable[[Table], str]]] = field(default_factory=list)
     method: str = ""
+    definitions: str = ""  # the URL name of the page defining its figures, if any
 
     def panel(self, slug: str) -> PanelSpec:
         for panel in self.panels:

@@ -161,7 +161,10 @@ def _named(data: bytes, name: str):
 def test_the_screens_preview_errors_then_commit(client, officer):
     client.force_login(officer)
     page = client.get(reverse("backoffice:imports"))
-    assert page.status_code == 200 and "Importer des organisations ou des personnes" in page.text
+    assert (
+        page.status_code == 200
+        and "Importer des organisations, des personnes ou des bilans annuels" in page.text
+    )
     bad = _upload(client, _csv([*_org_rows(1), "Siren faux,123456789,,,,,35000,"]))
     job = ImportJob.objects.get()
     assert bad.status_code == 302 and job.status == ImportStatus.INVALID

@@ -48,6 +48,9 @@ def test_the_task_computes_forecast_and_backtest_and_the_page_shows_them(client,
     body = client.get(reverse("dashboards:forecast")).content.decode()
     assert "Prévision il y a 12 mois" in body and "Erreur de cette prévision" in body
     assert "12 mois" in body and "<script>" not in body
+    # The shared panel template links each panel to the forecast's own CSV route.
+    assert f'href="{reverse("dashboards:forecast_csv", args=["prevision"])}' in body
+    assert f'href="{reverse("dashboards:forecast_csv", args=["modele"])}' in body
     csv = client.get(reverse("dashboards:forecast_csv", args=["prevision"]))
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 4 and lines[3].split(";")[1] == "12 mois"

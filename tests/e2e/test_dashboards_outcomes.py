@@ -37,3 +37,21 @@ def test_board_member_reads_the_survival_and_forecast_pages(page):
     body = page.locator("main").text_content()  # the tables sit in closed <details>
     assert "Aucune prévision" not in body
     assert "Prévision il y a 12 mois" in body and "Erreur de cette prévision" in body
+
+
+def test_board_member_reads_the_economic_citizenship_page(page):
+    cache.clear()
+    call_command("seed_demo", "--seed=5", "--cooperatives=30", "--cases=300", stdout=io.StringIO())
+    sign_in_as_board_member(page)
+
+    page.get_by_role("link", name="Citoyenneté économique").first.click()
+    page.wait_for_url("**/tableaux-de-bord/citoyennete/**")
+    assert page.locator("h1").inner_text() == "Citoyenneté économique"
+    assert_every_chart_drawn(page)
+    body = page.locator("main").text_content()
+    assert "Gouvernance partagée" in body and "Référence nationale" in body
+    assert "68" in body and "79" in body
+
+    page.locator("#definitions-link").click()
+    page.wait_for_url("**/tableaux-de-bord/citoyennete/definitions/")
+    assert "membership_rate" in page.locator("main").inner_text()

@@ -99,6 +99,9 @@ ROUTES: dict[str, Route] = {
     "dashboards:page": Route(lambda w: "/tableaux-de-bord/entonnoir/", DASHBOARD),
     "dashboards:csv": Route(lambda w: "/tableaux-de-bord/entonnoir/cohorte.csv", DASHBOARD),
     "dashboards:forecast": Route(lambda w: "/tableaux-de-bord/prevision/", DASHBOARD),
+    "dashboards:indicator_definitions": Route(
+        lambda w: "/tableaux-de-bord/citoyennete/definitions/", DASHBOARD
+    ),
     "dashboards:forecast_csv": Route(
         lambda w: "/tableaux-de-bord/prevision/prevision.csv", DASHBOARD
     ),
