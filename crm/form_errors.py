@@ -7,7 +7,7 @@ errors. The page then comes back with what the user typed, never a bare 403.
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 
 def refusal_messages(error: Exception) -> list[str]:
@@ -29,10 +29,6 @@ def add_refusal(error: Exception, *forms_: forms.Form) -> None:
         return
     for message in refusal_messages(error):
         forms_[0].add_error(None, message)
-
-
-def is_refusal(error: Exception) -> bool:
-    return isinstance(error, (PermissionDenied, ValidationError))
 
 
 def stored_values(obj, names) -> dict:

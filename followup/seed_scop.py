@@ -40,6 +40,11 @@ def _pairs(reviews) -> dict[int, Decimal]:
     return shares
 
 
+def seed_scop_deadline(since: datetime.date) -> datetime.date:
+    """31 December of the 7th year after the transformation on ``since`` (DOMAIN.md)."""
+    return datetime.date(since.year + PATH_YEARS, 12, 31)
+
+
 def expected_share(year: int, deadline: datetime.date, start_share: Decimal) -> Decimal:
     """The straight-line share at the end of ``year`` (start share at year 0, 50 % at the
     deadline's year, 50 % after)."""

@@ -27,7 +27,7 @@ from filieres.selectors import in_filiere
 from followup import indicators
 from followup.models import AnnualReview, CooperativeFollowUp
 from followup.revision import REASON_LABELS, REMINDER_DAYS, YearFigures, add_years, revision_due
-from followup.seed_scop import PATH_YEARS, is_behind, seed_scop_path
+from followup.seed_scop import is_behind, seed_scop_deadline, seed_scop_path
 from transmission.choices import CaseKind, TargetForm
 
 # Reviews are expected for the year of incorporation and the next ones, this many years in
@@ -183,11 +183,6 @@ class SeedScopAlert:
     actual_share: Decimal
     expected_share: Decimal
     deadline: datetime.date
-
-
-def seed_scop_deadline(since: datetime.date) -> datetime.date:
-    """31 December of the 7th year after the transformation (DOMAIN.md)."""
-    return datetime.date(since.year + PATH_YEARS, 12, 31)
 
 
 def seed_scops_behind(*, user) -> list[SeedScopAlert]:
@@ -378,18 +373,16 @@ def indicators_by(
     dimension: str,
     year: int,
     on: datetime.date,
-    regional_union_id: int | None = None,
-    perimeter: Perimeter | None = None,
+    perimeter: Perimeter = Perimeter(),
 ) -> list[GroupIndicators]:
     """Indicators of ``year``'s reviews, per group of ``dimension`` (``ur``, ``kind``,
-    ``filiere`` or ``cohort`` — the year of incorporation), in one perimeter (``perimeter``,
-    or just ``regional_union_id``).
+    ``filiere`` or ``cohort`` — the year of incorporation), in one perimeter (the country by
+    default).
 
     Groups without any review nor any cooperative observed for five years are left out.
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    perimeter = perimeter or Perimeter(regional_union_id)
     regional_union_id = perimeter.regional_union_id
     reviews = _reviews(year, perimeter)
     lives = _follow_ups(perimeter)
@@ -450,11 +443,9 @@ def indicators_overall(
     *,
     year: int,
     on: datetime.date,
-    regional_union_id: int | None = None,
-    perimeter: Perimeter | None = None,
+    perimeter: Perimeter = Perimeter(),
 ) -> GroupIndicators:
     """The same indicators for the whole perimeter (one group)."""
-    perimeter = perimeter or Perimeter(regional_union_id)
     [group] = _groups(
         [("all", "", Q(), Q())], _reviews(year, perimeter), _follow_ups(perimeter), on
     )

@@ -123,11 +123,16 @@ def test_aggregated_by_ur_in_sql(movement):
 
 def test_a_perimeter_keeps_to_its_ur(movement):
     groups = selectors.indicators_by(
-        dimension="ur", year=2023, on=ON, regional_union_id=regional_union("ara").pk
+        dimension="ur",
+        year=2023,
+        on=ON,
+        perimeter=selectors.Perimeter(regional_union_id=regional_union("ara").pk),
     )
     assert [g.key for g in groups] == [regional_union("ara").code]
     overall = selectors.indicators_overall(
-        year=2023, on=ON, regional_union_id=regional_union("ouest").pk
+        year=2023,
+        on=ON,
+        perimeter=selectors.Perimeter(regional_union_id=regional_union("ouest").pk),
     )
     assert overall.reviews == 2 and overall.values["membership_rate"] == 55.0
 
