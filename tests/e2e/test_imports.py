@@ -71,7 +71,9 @@ def test_an_import_of_5000_rows_shows_progress_and_commits(requires_postgresql, 
     staff_user(Role.OFFICER, "ouest", username="camille", first_name="Camille", last_name="Le Goff")
     sign_in(page, "camille")
     page.get_by_role("link", name="Imports").click()
-    expect(page.locator("h1")).to_have_text("Importer des organisations ou des personnes")
+    expect(page.locator("h1")).to_have_text(
+        "Importer des organisations, des personnes ou des bilans annuels"
+    )
     page.get_by_label("Contenu du fichier").select_option("organisations")
     page.get_by_label("Fichier CSV ou XLSX").set_input_files(
         {"name": "ateliers.csv", "mimeType": "text/csv", "buffer": _file()}
