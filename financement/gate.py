@@ -24,6 +24,9 @@ def _euros(value) -> str:
 
 
 class FinancingPlanGate:
+    def case_has_plan(self, case) -> bool:
+        return FinancingPlan.objects.filter(case_id=case.pk).exists()
+
     def reasons_blocking_entry(self, case) -> list[str]:
         plan = FinancingPlan.objects.filter(case_id=case.pk).first()
         if plan is None:

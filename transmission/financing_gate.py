@@ -20,8 +20,12 @@ class FinancingGate(Protocol):
     def reasons_blocking_exit(self, case) -> list[str]:
         """Why ``case`` may not leave ``financing`` for ``closing`` (e.g. plan not balanced).
 
-        A director may override these reasons (the override is recorded in the history).
+        A director may override these reasons when the case has a plan (the override is
+        recorded in the history); never the absence of a plan.
         """
+
+    def case_has_plan(self, case) -> bool:
+        """Whether ``case`` has a financing plan at all (what an override cannot make up)."""
 
 
 class NoFinancingPlanGate:
@@ -32,6 +36,9 @@ class NoFinancingPlanGate:
 
     def reasons_blocking_exit(self, case) -> list[str]:
         return [_("The case has no financing plan.")]
+
+    def case_has_plan(self, case) -> bool:
+        return False
 
 
 _gate: FinancingGate = NoFinancingPlanGate()

@@ -58,7 +58,7 @@ pytestmark = pytest.mark.django_db
             "creation",
             {"cooperative_siren": "123456789"},
             "cooperative_siren",
-            "Le SIREN de la nouvelle coopérative est invalide.",
+            "Le SIREN « 123456789 » est invalide : sa clé de contrôle est fausse.",
         ),
     ],
 )

@@ -18,6 +18,9 @@ class FakeGate:
             return ["Le dossier n'a pas de plan de financement."]
         return [] if self.balanced else ["Le plan de financement n'est pas équilibré."]
 
+    def case_has_plan(self, case) -> bool:
+        return self.has_plan
+
 
 @pytest.fixture
 def gate():

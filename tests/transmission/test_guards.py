@@ -240,3 +240,58 @@ def test_available_transitions_mean_one_thing(team, gate):
     stranger = staff_user(Role.OFFICER, "ouest")
     for item in workflow.available_transitions(case, stranger):
         assert not item.permitted and not item.allowed
+
+
+def test_no_override_makes_up_for_a_case_without_a_plan(team, gate):
+    gate.has_plan = False
+    case = _at(Stage.FINANCING, team)
+    with translation.override("fr"), pytest.raises(services.TransitionRefused) as refused:
+        services.case_transition(
+            case=case, name="start_closing", by=team["director"], override_reason="Accord oral"
+        )
+    assert refused.value.field_errors == {
+        "__all__": ["Le dossier n'a pas de plan de financement."],
+        "override_reason": [
+            "La règle du plan de financement ne peut pas être levée pour un dossier sans plan "
+            "de financement."
+        ],
+    }
+    case.refresh_from_db()
+    assert (case.stage, case.version) == (Stage.FINANCING, 0)
+
+
+# --- incorporate: the new cooperative's SIREN is a SIREN ------------------------------------------
+
+
+def _incorporate(case, team, siren):
+    return services.case_transition(
+        case=case,
+        name="incorporate",
+        by=team["officer"],
+        cooperative_siren=siren,
+        registered_on=TODAY(),
+    )
+
+
+@pytest.mark.parametrize(
+    "siren, message",
+    [
+        ("000000000", "Le SIREN « 000000000 » est invalide : sa clé de contrôle est fausse."),
+        ("٠٠٠٠٠٠٠٥٩", "Le SIREN « ٠٠٠٠٠٠٠٥٩ » doit comporter exactement 9 chiffres de 0 à 9."),
+        ("123456789", "Le SIREN « 123456789 » est invalide : sa clé de contrôle est fausse."),
+    ],
+)
+def test_the_cooperatives_siren_follows_the_one_definition_of_a_siren(team, siren, message):
+    case = _at(Stage.CLOSING, team, cooperative_siren="", registered_on=None)
+    with translation.override("fr"), pytest.raises(services.TransitionRefused) as refused:
+        _incorporate(case, team, siren)
+    assert refused.value.field_errors == {"cooperative_siren": [message]}
+    case.refresh_from_db()
+    assert (case.stage, case.cooperative_siren) == (Stage.CLOSING, "")
+
+
+def test_the_cooperatives_siren_is_stored_as_nine_digits_whatever_the_separators(team):
+    case = _at(Stage.CLOSING, team, cooperative_siren="", registered_on=None)
+    _incorporate(case, team, "732.829.320")
+    case.refresh_from_db()
+    assert (case.stage, case.cooperative_siren) == (Stage.INCORPORATED, "732829320")

@@ -102,7 +102,7 @@ def test_incorporation_needs_siren_form_and_date(team, gate):
             case=case, name="incorporate", by=team["officer"], cooperative_siren="123456789"
         )
     assert refused.value.reasons == [
-        "Le SIREN de la nouvelle coopérative est invalide.",
+        "Le SIREN « 123456789 » est invalide : sa clé de contrôle est fausse.",
         "La forme juridique de la coopérative manque.",
         "La date d'immatriculation manque.",
     ]

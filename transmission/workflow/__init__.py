@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from crm.identifiers import compact_identifier
 from crm.workflow_engine import (
     AvailableTransition,
     Errors,
@@ -116,6 +117,13 @@ def _history_data(case, name: str, fields: dict, extra: dict) -> dict:
     }
 
 
+def _prepare(case, name: str, ctx: TransitionContext) -> None:
+    # The SIREN as people type it ("123 456 789", "123.456.789"): compacted before the guard
+    # judges it, so what is stored is what was checked (nine digits, never a longer string).
+    if name == "incorporate" and case.cooperative_siren:
+        case.cooperative_siren = compact_identifier(case.cooperative_siren)
+
+
 WORDING = Wording(
     unknown=gettext_noop("“%(name)s” is not a transition of the case workflow."),
     wrong_state=gettext_noop("“%(transition)s” is not possible from the stage “%(stage)s”."),
@@ -132,6 +140,7 @@ CASE_WORKFLOW = Workflow(
     extra_inputs=EXTRA_INPUTS,
     kind_of=lambda case: case.kind,
     guards=GUARDS,
+    prepare=_prepare,
     permission=_permission_refusal,
     wording=WORDING,
     errors=Errors(unknown=UnknownTransition, unexpected=UnexpectedInput, conflict=CaseConflict),

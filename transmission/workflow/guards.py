@@ -4,9 +4,10 @@ transition, all of them, so that a refusal lists every missing item at once."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from crm.identifiers import luhn_valid, strip_spaces
+from crm.identifiers import normalize_siren
 from crm.workflow_engine import Guard, Reason, as_reasons
 from transmission.choices import ACTIVE_STAGES, AbandonReason, CaseKind, Stage, TargetForm
 from transmission.financing_gate import financing_gate
@@ -91,11 +92,21 @@ def may_override_financing_rule(user, case) -> bool:
 
 def guard_start_closing(case, ctx) -> list[Reason]:
     reasons = []
-    plan_reasons = financing_gate().reasons_blocking_exit(case)
+    gate = financing_gate()
+    plan_reasons = gate.reasons_blocking_exit(case)
     if plan_reasons:
         override = (ctx.extra.get(OVERRIDE_REASON) or "").strip()
         if not override:
             reasons += as_reasons(plan_reasons)
+        elif not gate.case_has_plan(case):
+            # A director may sign off an unbalanced plan, never the absence of one.
+            reasons += as_reasons(plan_reasons)
+            reasons.append(
+                Reason(
+                    OVERRIDE_REASON,
+                    _("The financing plan rule cannot be overridden for a case without a plan."),
+                )
+            )
         elif not may_override_financing_rule(ctx.by, case):
             reasons.append(
                 Reason(
@@ -123,15 +134,16 @@ def guard_start_closing(case, ctx) -> list[Reason]:
 
 def guard_incorporate(case, ctx) -> list[Reason]:
     reasons = []
-    siren = strip_spaces(case.cooperative_siren or "")
-    if not siren:
+    if not case.cooperative_siren:
         reasons.append(
             Reason("cooperative_siren", _("The SIREN of the new cooperative is missing."))
         )
-    elif not (len(siren) == 9 and siren.isdigit() and luhn_valid(siren)):
-        reasons.append(
-            Reason("cooperative_siren", _("The SIREN of the new cooperative is invalid."))
-        )
+    else:
+        # The one definition of a SIREN (nine ASCII digits, Luhn key, never 000000000).
+        try:
+            normalize_siren(case.cooperative_siren)
+        except ValidationError as invalid:
+            reasons.append(Reason("cooperative_siren", invalid.messages[0]))
     reasons += _needs(
         case,
         {
