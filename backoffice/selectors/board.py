@@ -3,6 +3,10 @@
 A column shows its first ``PAGE_SIZE`` cards; "voir plus" asks for the next page of that
 column only. Counts and jobs come from one grouped query, cards from one query per column:
 the number of queries depends on the number of stages, never on the number of cases.
+
+Each card's display values (its links, its menu's targets, its texts) are computed here in
+plain Python, once per card: the template then only prints them. Reversing a URL per menu
+entry or including a template per card cost more than the queries (issue 14, B7).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import ngettext
 
 from backoffice.selectors.staff import visible_officers
 from crm.models import Departement, Partner
@@ -23,6 +29,8 @@ from transmission.models import Case
 from transmission.selectors import case_list
 
 PAGE_SIZE = 20
+# What a card's menu offers (the view then finds the transition leading there, if any).
+MOVE_TARGETS = Stage.choices
 
 
 @dataclass(frozen=True)
@@ -84,17 +92,49 @@ def _ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.order_by(F("next_action_on").asc(nulls_last=True), "reference", "pk")
 
 
+def _with_display(cards: list[Case], today: datetime.date) -> list[Case]:
+    """Give each card what the template prints: ``url``, ``kind_label``, ``jobs_text``,
+    ``officer_name``, ``overdue`` and ``moves`` (the menu's (url, stage label) pairs)."""
+    # One reverse per page, not one per card and stage: the pattern is filled in by hand.
+    case_url = reverse("backoffice:case", args=[0]).replace("/0/", "/{pk}/")
+    move_url = (
+        reverse("backoffice:case_move", args=[0, "STAGE"])
+        .replace("/0/", "/{pk}/")
+        .replace("STAGE", "{stage}")
+    )
+    targets = [(str(code), str(label)) for code, label in MOVE_TARGETS]
+    for card in cards:
+        card.url = case_url.format(pk=card.pk)
+        card.kind_label = card.get_kind_display()
+        card.jobs_text = (
+            ngettext("%(jobs)s job", "%(jobs)s jobs", card.jobs_at_stake)
+            % {"jobs": card.jobs_at_stake}
+            if card.jobs_at_stake is not None
+            else ""
+        )
+        officer = card.assigned_officer
+        card.officer_name = officer.full_name if officer is not None else ""
+        card.overdue = card.next_action_on is not None and card.next_action_on < today
+        card.moves = [
+            (move_url.format(pk=card.pk, stage=code), label)
+            for code, label in targets
+            if code != card.stage
+        ]
+    return cards
+
+
 def column_page(
     *, user, filters: BoardFilters, today: datetime.date, stage: str, page: int = 1
 ) -> tuple[list[Case], bool]:
-    """One page of one column's cards, and whether more follow (one query)."""
+    """One page of one column's cards, with their display values, and whether more follow
+    (one query)."""
     start = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(
         _ordered(board_cases(user=user, filters=filters, today=today).filter(stage=stage))[
             start : start + PAGE_SIZE + 1
         ]
     )
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return _with_display(rows[:PAGE_SIZE], today), len(rows) > PAGE_SIZE
 
 
 def board_columns(*, user, filters: BoardFilters, today: datetime.date) -> list[Column]:
