@@ -78,20 +78,25 @@ class Table:
     def is_hidden(self, row_index, key: str) -> bool:
         return self.suppressed is not None and bool(self.suppressed.at[row_index, key])
 
+    def _hidden(self, key: str) -> list[bool]:
+        # The whole mask column at once: a lookup per cell (``.at``) cost more than the chart.
+        if self.suppressed is None:
+            return [False] * len(self.frame)
+        return self.suppressed[key].reindex(self.frame.index, fill_value=False).tolist()
+
     def values(self, key: str) -> list:
         """A column for a chart: hidden cells and missing values are None."""
-        result = []
-        for index, value in self.frame[key].items():
-            hidden = self.is_hidden(index, key)
-            result.append(None if hidden or _missing(value) else _plain(value))
-        return result
+        return [
+            None if hidden or _missing(value) else _plain(value)
+            for value, hidden in zip(self.frame[key].tolist(), self._hidden(key), strict=True)
+        ]
 
     def texts(self, key: str) -> list[str]:
         """A column as shown (French formats, "< 5" where hidden)."""
-        column = self.column(key)
+        kind = self.column(key).kind
         return [
-            SUPPRESSED if self.is_hidden(index, key) else format_value(value, column.kind)
-            for index, value in self.frame[key].items()
+            SUPPRESSED if hidden else format_value(value, kind)
+            for value, hidden in zip(self.frame[key].tolist(), self._hidden(key), strict=True)
         ]
 
     def rows(self) -> list[list[str]]:
