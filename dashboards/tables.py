@@ -61,6 +61,9 @@ class Table:
     frame: pd.DataFrame
     columns: list[Column]
     suppressed: pd.DataFrame | None = field(default=None)  # boolean mask, same shape
+    # A column's texts, formatted once: the HTML table and the charts both print them.
+    # Not an init field, so ``replace`` (``suppress``) starts a new table with an empty one.
+    _texts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -93,11 +96,13 @@ class Table:
 
     def texts(self, key: str) -> list[str]:
         """A column as shown (French formats, "< 5" where hidden)."""
-        kind = self.column(key).kind
-        return [
-            SUPPRESSED if hidden else format_value(value, kind)
-            for value, hidden in zip(self.frame[key].tolist(), self._hidden(key), strict=True)
-        ]
+        if key not in self._texts:
+            kind = self.column(key).kind
+            self._texts[key] = [
+                SUPPRESSED if hidden else format_value(value, kind)
+                for value, hidden in zip(self.frame[key].tolist(), self._hidden(key), strict=True)
+            ]
+        return list(self._texts[key])
 
     def rows(self) -> list[list[str]]:
         texts = [self.texts(column.key) for column in self.columns]
