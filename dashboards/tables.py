@@ -10,13 +10,17 @@ missing values (no bar, no colour) and the hover text says "< 5".
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pandas as pd
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.access import SMALL_CELL
@@ -133,6 +137,29 @@ def _plain(value):
         # Charts need no more: it keeps their JSON small.
         return round(value, 6)
     return value
+
+
+@functools.lru_cache(maxsize=16)
+def _separators(language: str | None) -> tuple[str, object, str]:
+    return (
+        get_format("DECIMAL_SEPARATOR", language),
+        get_format("NUMBER_GROUPING", language),
+        get_format("THOUSAND_SEPARATOR", language),
+    )
+
+
+def number_format(value, decimal_pos=None, force_grouping=False) -> str:
+    """Django's ``number_format`` with the language's separators looked up once: a table
+    formats thousands of cells, and the lookups cost five times the formatting (B5)."""
+    decimal_sep, grouping, thousand_sep = _separators(get_language())
+    return numberformat.format(
+        value,
+        decimal_sep,
+        decimal_pos,
+        grouping,
+        thousand_sep,
+        force_grouping=force_grouping or settings.USE_THOUSAND_SEPARATOR,
+    )
 
 
 def format_value(value, kind: str) -> str:

@@ -134,3 +134,21 @@ def test_a_map_without_hidden_cells_has_one_trace():
     table = units(suppress=False)
     figure = figures.departement_map(table, geojson_url="/g", value="index")
     assert len(figure["data"]) == 1 and figure == plotly_json(figure)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_table_numbers_are_formatted_as_django_formats_them(language):
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    from dashboards import tables
+
+    values = [0, 7, 1234, -98765.4321, 0.00001, 12.5, 1e21, Decimal("1234567.891"), 2.675]
+    with translation.override(language):
+        for value in values:
+            for places in (None, 0, 1, 2, 4):
+                for grouping in (False, True):
+                    assert tables.number_format(value, places, force_grouping=grouping) == (
+                        formats.number_format(value, places, force_grouping=grouping)
+                    ), (value, places, grouping)
