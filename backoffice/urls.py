@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossiers/", lists.case_list, name="cases"),
     path("dossiers/nouveau/", case_new.case_new, name="case_new"),
     path("dossiers/<int:pk>/", case.case_detail, name="case"),
+    path("dossiers/<int:pk>/historique/", case.case_timeline, name="case_timeline"),
     path(
         "dossiers/<int:pk>/transitions/<str:name>/",
         case.case_transition,

@@ -44,7 +44,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="interleaved runs per median (≥ 5)")
     parser.add_argument("--load-seconds", type=float, default=3.0)
     parser.add_argument("--keep", action="store_true", help="keep the bench databases")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated ids to run (e.g. B5,B7,B10); RESULTS.md then holds only those",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="where to write the results (default bench/RESULTS.md)",
+    )
     args = parser.parse_args(argv)
+    only = {part.strip().upper() for part in args.only.split(",") if part.strip()} or None
+    # The small database serves B6 alone: not generated when B6 is not asked for.
+    with_small = only is None or "B6" in only
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.path.insert(0, str(ROOT))
@@ -63,12 +77,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{small_url.rpartition('/')[2]} ({small_cases:,})"
     )
     _recreate(main_url)
-    _recreate(small_url)
+    if with_small:
+        _recreate(small_url)
     try:
-        small = subprocess.Popen(
-            [sys.executable, "-m", "bench.prepare", str(small_cases)],
-            cwd=ROOT,
-            env={**os.environ, "BENCH_DATABASE_URL": small_url},
+        small = (
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.prepare", str(small_cases)],
+                cwd=ROOT,
+                env={**os.environ, "BENCH_DATABASE_URL": small_url},
+            )
+            if with_small
+            else None
         )
         import django
 
@@ -82,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Generated {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows "
             f"in {time.perf_counter() - began:,.0f} s"
         )
-        if small.wait() != 0:
+        if small is not None and small.wait() != 0:
             raise SystemExit("generating the small database failed")
         settings = benchmarks.Settings(runs=max(5, args.runs), load_seconds=args.load_seconds)
         figures = harness.run_all(
@@ -92,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             probe_small=lambda slug: benchmarks.probe_in_subprocess(small_url, slug),
             scaling_label=f"{cases:,} cases vs {small_cases:,}",
             import_rows=cases,
+            only=only,
         )
         text = results.render(
             figures,
@@ -100,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             stage_changes=fixtures.stage_changes,
             seconds=time.perf_counter() - started,
         )
-        path = results.write(text)
+        path = results.write(text, args.output)
         print(f"Wrote {path}")
     finally:
         from django.db import connections
@@ -108,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         connections.close_all()
         if not args.keep:
             _drop(main_url)
-            _drop(small_url)
+            if with_small:
+                _drop(small_url)
     missed = [f for f in figures if f.passed is False]
     for figure in missed:
         print(f"MISSED {figure.id}: {figure.what} (goal {figure.goal})")

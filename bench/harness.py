@@ -20,7 +20,9 @@ def run_all(
     import_rows: int,
     http: bool = True,
     report: Callable[[str], None] = print,
+    only: set[str] | None = None,
 ) -> list[Figure]:
+    """Every benchmark, or those whose id is in ``only`` ("P1/P2" runs for either)."""
     figures: list[Figure] = []
     steps = [
         ("P1/P2", lambda: benchmarks.bench_intake_http(fixtures, settings) if http else []),
@@ -37,6 +39,8 @@ def run_all(
         ("B10", lambda: benchmarks.bench_case_page(fixtures, settings)),
     ]
     for name, step in steps:
+        if only is not None and not only & set(name.split("/")):
+            continue
         report(f"  {name} …")
         for figure in step():
             report(f"    {figure.what}: {figure.figure} vs {figure.baseline} → {figure.passed}")

@@ -69,6 +69,7 @@ def render(
     return "\n".join(lines)
 
 
-def write(text: str) -> Path:
-    RESULTS.write_text(text)
-    return RESULTS
+def write(text: str, path: Path | None = None) -> Path:
+    path = path or RESULTS
+    path.write_text(text)
+    return path

@@ -4,13 +4,15 @@ Figures use the empty "none" template (plotly's default template alone weighs ~1
 French separators; plotly.js is loaded from static files and draws them (``charts.js``).
 Hidden cells ("< 5") arrive as missing values: no bar or colour is drawn, and the hover text
 and the table say "< 5".
+
+The figures are written as the plain dicts plotly.js reads, not built as ``go.Figure``s:
+plotly's Python objects validate every property on construction and again on ``to_json``,
+which cost most of a dashboard page (issue 14, B5). The dicts are exactly what
+``go.Figure(...).to_json()`` gave (tests/dashboards/test_figures.py checks each against
+plotly's own validation), so plotly.js draws the same charts.
 """
 
 from __future__ import annotations
-
-import json
-
-import plotly.graph_objects as go
 
 from dashboards.tables import Table
 
@@ -42,8 +44,35 @@ def _layout(title: str, **extra) -> dict:
     return layout
 
 
-def as_json(figure: go.Figure) -> dict:
-    return json.loads(figure.to_json())
+# What plotly makes of ``template="none"`` in a figure's JSON.
+NONE_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
+
+
+def _figure(traces: list[tuple[str, dict]], layout: dict) -> dict:
+    """A figure's JSON from (trace type, properties) pairs and a layout from ``_layout``.
+
+    As plotly's serialisation does, unset (None) properties are left out and the template
+    name becomes the template itself; traces' own lists may hold None (a gap)."""
+    data = [
+        {**{k: v for k, v in trace.items() if v is not None}, "type": kind}
+        for kind, trace in traces
+    ]
+    layout = {k: v for k, v in layout.items() if v is not None}
+    if layout.get("template") == "none":
+        layout["template"] = NONE_TEMPLATE
+    return {"data": data, "layout": layout}
+
+
+def _bar(**properties) -> tuple[str, dict]:
+    return ("bar", properties)
+
+
+def _scatter(**properties) -> tuple[str, dict]:
+    return ("scatter", properties)
+
+
+def _choropleth(**properties) -> tuple[str, dict]:
+    return ("choropleth", properties)
 
 
 def bars(
@@ -58,7 +87,7 @@ def bars(
     y_title: str = "",
     percent: bool = False,
 ) -> dict:
-    figure = go.Figure()
+    traces = []
     labels = table.texts(x)
     values = table.values(y)
     texts = table.texts(y)
@@ -86,7 +115,7 @@ def bars(
             )
         else:
             trace.update(x=xs, y=ys, hovertemplate="%{x} : %{text}<extra>%{fullData.name}</extra>")
-        figure.add_trace(go.Bar(**trace))
+        traces.append(_bar(**trace))
     axis = {"title": {"text": str(y_title or table.column(y).label)}}
     if percent:
         axis["ticksuffix"] = " %"
@@ -97,8 +126,7 @@ def bars(
         layout["margin"] = {"l": 220, "r": 20, "t": 40, "b": 60}
     else:
         layout.update(yaxis=axis, xaxis={"automargin": True})
-    figure.update_layout(**layout)
-    return as_json(figure)
+    return _figure(traces, layout)
 
 
 def lines(
@@ -112,7 +140,7 @@ def lines(
     percent: bool = False,
     shape: str = "linear",
 ) -> dict:
-    figure = go.Figure()
+    traces = []
     # A text column (a year) is a category on the axis, not a number to interpolate.
     xs_all = table.texts(x) if table.column(x).kind == "text" else table.values(x)
     values = table.values(y)
@@ -123,8 +151,8 @@ def lines(
         ys = [values[i] for i in rows]
         if percent:
             ys = [None if v is None else 100 * v for v in ys]
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=[xs_all[i] for i in rows],
                 y=ys,
                 text=[texts[i] for i in rows],
@@ -138,44 +166,41 @@ def lines(
     axis = {"title": {"text": str(y_title or table.column(y).label)}}
     if percent:
         axis["ticksuffix"] = " %"
-    figure.update_layout(
-        **_layout(title, yaxis=axis, xaxis={"title": {"text": str(table.column(x).label)}})
+    return _figure(
+        traces, _layout(title, yaxis=axis, xaxis={"title": {"text": str(table.column(x).label)}})
     )
-    return as_json(figure)
 
 
 def lorenz(table: Table, *, title: str = "", x_title: str = "", y_title: str = "") -> dict:
     xs = [100 * v for v in table.values("population_share")]
     ys = [100 * v for v in table.values("resource_share")]
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=[0, 100],
-                y=[0, 100],
-                mode="lines",
-                name="=",
-                line={"color": "#9aa5ad", "dash": "dot"},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={"color": PALETTE[0]},
-                showlegend=False,
-                hovertemplate="%{x:.1f} % → %{y:.1f} %<extra></extra>",
-            ),
-        ]
-    )
-    figure.update_layout(
-        **_layout(
+    traces = [
+        _scatter(
+            x=[0, 100],
+            y=[0, 100],
+            mode="lines",
+            name="=",
+            line={"color": "#9aa5ad", "dash": "dot"},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        _scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": PALETTE[0]},
+            showlegend=False,
+            hovertemplate="%{x:.1f} % → %{y:.1f} %<extra></extra>",
+        ),
+    ]
+    return _figure(
+        traces,
+        _layout(
             title,
             xaxis={"title": {"text": x_title}, "ticksuffix": " %", "range": [0, 100]},
             yaxis={"title": {"text": y_title}, "ticksuffix": " %", "range": [0, 100]},
-        )
+        ),
     )
-    return as_json(figure)
 
 
 def departement_map(
@@ -196,7 +221,7 @@ def departement_map(
         "marker": {"line": {"color": "#ffffff", "width": 0.5}},
     }
     traces = [
-        go.Choropleth(
+        _choropleth(
             locations=[codes[i] for i in shown],
             z=[values[i] for i in shown],
             text=[f"{names[i]} : {texts[i]}" for i in shown],
@@ -210,7 +235,7 @@ def departement_map(
     ]
     if hidden:
         traces.append(
-            go.Choropleth(
+            _choropleth(
                 locations=[codes[i] for i in hidden],
                 z=[0] * len(hidden),
                 text=[f"{names[i]} : {texts[i]}" for i in hidden],
@@ -220,12 +245,15 @@ def departement_map(
                 **common,
             )
         )
-    figure = go.Figure(traces)
-    figure.update_layout(
-        **_layout(title, height=520, margin={"l": 0, "r": 0, "t": 40, "b": 0}),
-        geo={"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+    return _figure(
+        traces,
+        _layout(
+            title,
+            height=520,
+            margin={"l": 0, "r": 0, "t": 40, "b": 0},
+            geo={"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+        ),
     )
-    return as_json(figure)
 
 
 def bars_multi(
@@ -238,7 +266,7 @@ def bars_multi(
     horizontal: bool = False,
 ) -> dict:
     """Grouped bars, one trace per measure (e.g. median and 90th percentile)."""
-    figure = go.Figure()
+    traces = []
     labels = table.texts(x)
     for index, key in enumerate(ys):
         trace = {
@@ -260,7 +288,7 @@ def bars_multi(
                 y=table.values(key),
                 hovertemplate="%{x} : %{text}<extra>%{fullData.name}</extra>",
             )
-        figure.add_trace(go.Bar(**trace))
+        traces.append(_bar(**trace))
     layout = _layout(title, barmode="group")
     if horizontal:
         layout.update(
@@ -271,14 +299,13 @@ def bars_multi(
         )
     else:
         layout.update(yaxis={"title": {"text": y_title}}, xaxis={"automargin": True})
-    figure.update_layout(**layout)
-    return as_json(figure)
+    return _figure(traces, layout)
 
 
 def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict:
     """Step survival curves per group with their confidence band, the 5-year references as
     markers (hidden cells draw nothing)."""
-    figure = go.Figure()
+    traces = []
     groups = table.texts("group")
     years = table.values("year")
     values = {k: table.values(k) for k in ("survival", "lower", "upper", "reference")}
@@ -290,8 +317,8 @@ def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict
         def pct(key, rows=rows):
             return [None if values[key][i] is None else 100 * values[key][i] for i in rows]
 
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=xs,
                 y=pct("upper"),
                 mode="lines",
@@ -301,8 +328,8 @@ def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict
                 legendgroup=name,
             )
         )
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=xs,
                 y=pct("lower"),
                 mode="lines",
@@ -314,8 +341,8 @@ def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict
                 legendgroup=name,
             )
         )
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=xs,
                 y=pct("survival"),
                 name=name,
@@ -326,8 +353,8 @@ def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict
         )
         reference = pct("reference")
         if any(v is not None for v in reference):
-            figure.add_trace(
-                go.Scatter(
+            traces.append(
+                _scatter(
                     x=xs,
                     y=reference,
                     mode="markers",
@@ -336,16 +363,16 @@ def survival_curves(table: Table, *, title: str = "", y_title: str = "") -> dict
                     legendgroup=name,
                 )
             )
-    figure.update_layout(
-        _layout(title, yaxis={"title": {"text": y_title}, "range": [0, 105]}, xaxis={"dtick": 1})
+    return _figure(
+        traces,
+        _layout(title, yaxis={"title": {"text": y_title}, "range": [0, 105]}, xaxis={"dtick": 1}),
     )
-    return as_json(figure)
 
 
 def forecast_bars(table: Table, *, title: str = "") -> dict:
     """Registrations expected (with the 80 % interval) and, next to them, the forecast made
     12 months ago and what happened."""
-    figure = go.Figure()
+    traces = []
     x = table.texts("horizon")
 
     def bar(key, low, high, name, colour):
@@ -357,8 +384,8 @@ def forecast_bars(table: Table, *, title: str = "") -> dict:
         minus = [
             None if v is None or lo is None else v - lo for v, lo in zip(values, lows, strict=True)
         ]
-        figure.add_trace(
-            go.Bar(
+        traces.append(
+            _bar(
                 x=x,
                 y=values,
                 name=name,
@@ -369,13 +396,12 @@ def forecast_bars(table: Table, *, title: str = "") -> dict:
 
     bar("median", "low", "high", str(table.column("median").label), PALETTE[0])
     bar("past_median", "past_low", "past_high", str(table.column("past_median").label), PALETTE[1])
-    figure.add_trace(
-        go.Bar(
+    traces.append(
+        _bar(
             x=x,
             y=table.values("actual"),
             name=str(table.column("actual").label),
             marker={"color": PALETTE[3]},
         )
     )
-    figure.update_layout(_layout(title, barmode="group"))
-    return as_json(figure)
+    return _figure(traces, _layout(title, barmode="group"))

@@ -3,6 +3,10 @@
 A column shows its first ``PAGE_SIZE`` cards; "voir plus" asks for the next page of that
 column only. Counts and jobs come from one grouped query, cards from one query per column:
 the number of queries depends on the number of stages, never on the number of cases.
+
+Each card's display values (its links, its menu's targets, its texts) are computed here in
+plain Python, once per card: the template then only prints them. Reversing a URL per menu
+entry or including a template per card cost more than the queries (issue 14, B7).
 """
 
 from __future__ import annotations
@@ -11,6 +15,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet, Sum
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from backoffice.selectors.staff import visible_officers
 from crm.models import Departement, Partner
@@ -23,6 +31,22 @@ from transmission.models import Case
 from transmission.selectors import case_list
 
 PAGE_SIZE = 20
+# What a card's menu offers (the view then finds the transition leading there, if any).
+MOVE_TARGETS = Stage.choices
+# What a card prints, and nothing else: a card row carried three whole models.
+CARD_FIELDS = (
+    "pk",
+    "reference",
+    "kind",
+    "stage",
+    "jobs_at_stake",
+    "next_action_on",
+    "organisation__name",
+    "assigned_officer__display_name",
+    "assigned_officer__first_name",
+    "assigned_officer__last_name",
+    "assigned_officer__username",
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +87,9 @@ class Column:
 
 
 def board_cases(*, user, filters: BoardFilters, today: datetime.date) -> QuerySet[Case]:
-    """The user's active cases matching ``filters``, each with ``is_priority`` (filière)."""
+    """The user's active cases matching ``filters`` (a card's priority is read for the cards
+    shown, ``_with_display``: as an annotation it was computed for every case of a column
+    before the sort kept twenty)."""
     cases = case_list(user=user).filter(stage__in=ACTIVE_STAGES)
     if filters.kind:
         cases = cases.filter(kind=filters.kind)
@@ -77,22 +103,82 @@ def board_cases(*, user, filters: BoardFilters, today: datetime.date) -> QuerySe
         cases = cases.filter(organisation__departement_id=filters.departement)
     if filters.source_partner_id:
         cases = cases.filter(source_partner_id=filters.source_partner_id)
-    return cases.annotate(is_priority=in_priority_filiere(today))
+    return cases
 
 
 def _ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.order_by(F("next_action_on").asc(nulls_last=True), "reference", "pk")
 
 
+def _with_display(cards: list[Case], today: datetime.date) -> list[Case]:
+    """Give each card what the template prints (one query, for the priority sectors):
+    ``is_priority``, ``url``, ``kind_label``, ``jobs_text``,
+    ``officer_name``, ``overdue`` and ``moves`` (the menu's items, as HTML)."""
+    # One reverse per page, not one per card and stage: the pattern is filled in by hand.
+    case_url = reverse("backoffice:case", args=[0]).replace("/0/", "/{pk}/")
+    move_url = (
+        reverse("backoffice:case_move", args=[0, "STAGE"])
+        .replace("/0/", "/{pk}/")
+        .replace("STAGE", "{stage}")
+    )
+    targets = [(str(code), str(label)) for code, label in MOVE_TARGETS]
+    # The menu is the same for every card but its number: its HTML is escaped once.
+    move_items = {
+        code: "".join(
+            format_html(
+                '<li><button type="button" hx-get="{}" hx-target="#modal-body">{}</button></li>',
+                move_url.format(pk="{pk}", stage=target),
+                label,
+            )
+            for target, label in targets
+            if target != code
+        )
+        for code, _label in targets
+    }
+    priority = (
+        set(
+            Case.objects.filter(pk__in=[card.pk for card in cards])
+            .filter(in_priority_filiere(today))
+            .values_list("pk", flat=True)
+        )
+        if cards
+        else set()
+    )
+    for card in cards:
+        card.is_priority = card.pk in priority
+        card.url = case_url.format(pk=card.pk)
+        card.kind_label = card.get_kind_display()
+        card.jobs_text = (
+            ngettext("%(jobs)s job", "%(jobs)s jobs", card.jobs_at_stake)
+            % {"jobs": card.jobs_at_stake}
+            if card.jobs_at_stake is not None
+            else ""
+        )
+        officer = card.assigned_officer
+        card.officer_name = officer.full_name if officer is not None else ""
+        card.overdue = card.next_action_on is not None and card.next_action_on < today
+        card.moves = mark_safe(move_items[card.stage].replace("{pk}", str(int(card.pk))))
+    return cards
+
+
 def column_page(
     *, user, filters: BoardFilters, today: datetime.date, stage: str, page: int = 1
 ) -> tuple[list[Case], bool]:
-    """One page of one column's cards, and whether more follow (one query)."""
+    """One page of one column's cards, with their display values, and whether more follow
+    (two queries)."""
+    cards, more = _column_rows(user=user, filters=filters, today=today, stage=stage, page=page)
+    return _with_display(cards, today), more
+
+
+def _column_rows(
+    *, user, filters: BoardFilters, today: datetime.date, stage: str, page: int = 1
+) -> tuple[list[Case], bool]:
     start = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(
-        _ordered(board_cases(user=user, filters=filters, today=today).filter(stage=stage))[
-            start : start + PAGE_SIZE + 1
-        ]
+        _ordered(board_cases(user=user, filters=filters, today=today).filter(stage=stage))
+        .select_related(None)
+        .select_related("organisation", "assigned_officer")
+        .only(*CARD_FIELDS)[start : start + PAGE_SIZE + 1]
     )
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
@@ -115,10 +201,12 @@ def board_columns(*, user, filters: BoardFilters, today: datetime.date) -> list[
             jobs=total.get("jobs") or 0,
         )
         if column.count:
-            column.cards, column.has_more = column_page(
+            column.cards, column.has_more = _column_rows(
                 user=user, filters=filters, today=today, stage=stage
             )
         columns.append(column)
+    # Every column's display values at once: one priority query for the whole board.
+    _with_display([card for column in columns for card in column.cards], today)
     return columns
 
 

@@ -1,7 +1,9 @@
-"""The case page: the case, its whole story newest first, its tasks, contacts and financing.
+"""The case page: the case, its story newest first, its tasks, contacts and financing.
 
 The timeline merges four sources (stage changes, activities, partner submissions, financing
-decisions), one query each: the page's query count does not grow with the story.
+decisions), one query each: the page's query count does not grow with the story. It is paged
+like the board's columns: the page shows the newest ``TIMELINE_PAGE_SIZE`` entries and "voir
+plus" asks for the next ones, so a case with years of notes costs what a young one does.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ MILESTONE_FIELDS = [
     "review_on",
 ]
 
+TIMELINE_PAGE_SIZE = 20
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -54,9 +58,9 @@ def case_page_get(*, user, pk: int) -> Case:
     )
 
 
-def _stage_entries(user, case: Case) -> list[TimelineEntry]:
+def _stage_entries(user, case: Case, limit: int) -> list[TimelineEntry]:
     entries = []
-    for change in case_history(user=user, case=case):
+    for change in case_history(user=user, case=case).order_by("-at", "-pk")[:limit]:
         target = Stage(change.target_stage).label
         if change.source_stage:
             detail = f"{Stage(change.source_stage).label} → {target}"
@@ -76,8 +80,12 @@ def _stage_entries(user, case: Case) -> list[TimelineEntry]:
     return entries
 
 
-def _activity_entries(user, case: Case) -> list[TimelineEntry]:
-    rows = case_activities(user=user, case=case).select_related("created_by")
+def _activity_entries(user, case: Case, limit: int) -> list[TimelineEntry]:
+    rows = (
+        case_activities(user=user, case=case)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
     return [
         TimelineEntry(
             at=activity.created_at,
@@ -91,8 +99,12 @@ def _activity_entries(user, case: Case) -> list[TimelineEntry]:
     ]
 
 
-def _submission_entries(user, case: Case) -> list[TimelineEntry]:
-    rows = scope_queryset(LeadSubmission.objects.filter(case=case), user).select_related("partner")
+def _submission_entries(user, case: Case, limit: int) -> list[TimelineEntry]:
+    rows = (
+        scope_queryset(LeadSubmission.objects.filter(case=case), user)
+        .select_related("partner")
+        .order_by("-created_at", "-pk")[:limit]
+    )
     return [
         TimelineEntry(
             at=submission.created_at,
@@ -104,9 +116,11 @@ def _submission_entries(user, case: Case) -> list[TimelineEntry]:
     ]
 
 
-def _decision_entries(user, case: Case) -> list[TimelineEntry]:
-    rows = scope_queryset(LineDecision.objects.filter(line__plan__case=case), user).select_related(
-        "by", "line__instrument"
+def _decision_entries(user, case: Case, limit: int) -> list[TimelineEntry]:
+    rows = (
+        scope_queryset(LineDecision.objects.filter(line__plan__case=case), user)
+        .select_related("by", "line__instrument")
+        .order_by("-at", "-pk")[:limit]
     )
     return [
         TimelineEntry(
@@ -121,15 +135,25 @@ def _decision_entries(user, case: Case) -> list[TimelineEntry]:
     ]
 
 
-def case_timeline(*, user, case: Case) -> list[TimelineEntry]:
-    """Every event of the case, newest first (four queries whatever the length)."""
+def case_timeline(*, user, case: Case, page: int = 1) -> tuple[list[TimelineEntry], bool]:
+    """One page of the case's events, newest first, and whether older ones follow (four
+    queries whatever the length).
+
+    The newest ``page × size`` entries of the merge are among the newest ``page × size`` of
+    each source, so each query is bounded by the page, never by the story; one more row tells
+    whether a next page exists."""
+    page = max(page, 1)
+    start = (page - 1) * TIMELINE_PAGE_SIZE
+    limit = start + TIMELINE_PAGE_SIZE + 1
     entries = [
-        *_stage_entries(user, case),
-        *_activity_entries(user, case),
-        *_submission_entries(user, case),
-        *_decision_entries(user, case),
+        *_stage_entries(user, case, limit),
+        *_activity_entries(user, case, limit),
+        *_submission_entries(user, case, limit),
+        *_decision_entries(user, case, limit),
     ]
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+    # Stable sort: entries at the same instant keep the sources' order.
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[start : start + TIMELINE_PAGE_SIZE], len(entries) > start + TIMELINE_PAGE_SIZE
 
 
 def case_tasks(*, user, case: Case) -> QuerySet[Activity]:

@@ -6,10 +6,7 @@ from django.utils import timezone
 
 from backoffice.access import backoffice_view
 from backoffice.selectors import board
-from transmission.choices import ACTIVE_STAGES, Stage
-
-# What a card's menu offers (the view then finds the transition leading there, if any).
-MOVE_TARGETS = Stage.choices
+from transmission.choices import ACTIVE_STAGES
 
 
 @backoffice_view
@@ -21,8 +18,6 @@ def pipeline(request):
         "filters": filters,
         "choices": board.board_filter_choices(user=request.user),
         "query": request.GET.urlencode(),
-        "today": today,
-        "move_targets": MOVE_TARGETS,
         "nav": "board",
     }
     return render(request, "backoffice/board.html", context)
@@ -48,7 +43,5 @@ def pipeline_column(request, stage: str):
         "stage": stage,
         "next_page": page + 1,
         "query": query.urlencode(),
-        "today": today,
-        "move_targets": MOVE_TARGETS,
     }
     return render(request, "backoffice/_column_cards.html", context)

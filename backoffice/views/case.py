@@ -27,10 +27,13 @@ from transmission.models import Activity
 def _page_context(request, case, **overrides) -> dict:
     user = request.user
     plan, lines = case_page.case_plan(user=user, case=case)
+    timeline, timeline_more = case_page.case_timeline(user=user, case=case)
     context = {
         "case": case,
         "transitions": workflow_forms.case_transitions(case, user),
-        "timeline": case_page.case_timeline(user=user, case=case),
+        "timeline": timeline,
+        "timeline_more": timeline_more,
+        "timeline_next": 2,
         "tasks": case_page.case_tasks(user=user, case=case),
         "contacts": case_page.case_contacts(user=user, case=case),
         "filieres": case_page.case_filieres(case),
@@ -51,6 +54,17 @@ def _page_context(request, case, **overrides) -> dict:
 def case_detail(request, pk: int):
     case = case_or_404(request.user, pk)
     return render(request, "backoffice/case_detail.html", _page_context(request, case))
+
+
+@backoffice_view
+def case_timeline(request, pk: int):
+    """The next page of the case's timeline (htmx "voir plus")."""
+    case = case_or_404(request.user, pk)
+    page = request.GET.get("page", "2")
+    page = int(page) if page.isdigit() else 2
+    timeline, more = case_page.case_timeline(user=request.user, case=case, page=page)
+    context = {"case": case, "timeline": timeline, "timeline_more": more, "timeline_next": page + 1}
+    return render(request, "backoffice/_timeline_entries.html", context)
 
 
 def _done(request, case, label):

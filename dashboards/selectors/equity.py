@@ -86,7 +86,10 @@ def resource_by_departement(query: DashboardQuery, resource: str) -> pd.DataFram
     else:
         raise ValueError(f"unknown resource {resource!r}")
     frame = pd.DataFrame(list(rows.order_by()), columns=["departement", "value", "cases"])
+    # Numeric even when no row came back: an empty object column would make the merge's
+    # fillna downcast objects (a pandas FutureWarning).
     frame["value"] = frame["value"].astype(float)
+    frame["cases"] = frame["cases"].astype(int)
     return frame
 
 

@@ -113,6 +113,36 @@ def test_the_case_page_runs_in_constant_queries(
         page(client, case)
 
 
+def test_the_timeline_is_paged_and_see_more_brings_the_older_entries(client, officer, case):
+    from backoffice.selectors.case_page import TIMELINE_PAGE_SIZE
+
+    for index in range(TIMELINE_PAGE_SIZE + 4):
+        services.activity_create(case=case, by=officer, kind=ActivityKind.NOTE, subject=f"N{index}")
+    total = case.stage_changes.count() + case.activities.count()
+    assert total > TIMELINE_PAGE_SIZE + 4  # the notes and the case's own history
+    client.force_login(officer)
+    response = page(client, case)
+    first = response.context["timeline"]
+    assert len(first) == TIMELINE_PAGE_SIZE and response.context["timeline_more"]
+    assert first[0].title == f"Note : N{TIMELINE_PAGE_SIZE + 3}"
+    more_url = reverse("backoffice:case_timeline", args=[case.pk]) + "?page=2"
+    assert more_url in response.content.decode()
+    older = client.get(more_url, HTTP_HX_REQUEST="true")
+    rest = older.context["timeline"]
+    assert len(rest) == total - TIMELINE_PAGE_SIZE and not older.context["timeline_more"]
+    assert rest[-1].title == "Dossier ouvert"
+    both = [e.at for e in first + rest]
+    assert both == sorted(both, reverse=True)
+    assert len({(e.kind, e.title, e.at) for e in first + rest}) == total
+    assert "Voir plus" not in older.content.decode()
+
+
+def test_another_territory_cannot_page_the_timeline(client, other_officer, case):
+    client.force_login(other_officer)
+    url = reverse("backoffice:case_timeline", args=[case.pk]) + "?page=2"
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
 def test_add_a_task_and_the_missing_due_date_shows_on_the_field(client, officer, case, today):
     client.force_login(officer)
     url = reverse("backoffice:task_add", args=[case.pk])

@@ -50,6 +50,19 @@ def test_every_benchmark_runs_and_gives_its_figure(bench_settings):
         assert figure.passed in (True, False), figure
         if figure.id not in ("P3", "B9"):
             assert figure.baseline and figure.baseline > 0, figure
+    # ``python -m bench --only B7,B10`` runs those alone.
+    chosen = harness.run_all(
+        fixtures,
+        bench_settings,
+        probe_large=benchmarks.page_probe,
+        probe_small=benchmarks.page_probe,
+        scaling_label="",
+        import_rows=50,
+        http=http,
+        report=lambda line: None,
+        only={"B7", "B10"},
+    )
+    assert {figure.id for figure in chosen} == {"B7", "B10"}
     text = results.render(figures, scale="tiny", cases=fixtures.cases, stage_changes=1, seconds=1)
     for figure_id in produced:
         assert f"| {figure_id} |" in text

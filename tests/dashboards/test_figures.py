@@ -1,0 +1,154 @@
+"""Figures are plain dicts (no plotly objects on the request path): each must be exactly what
+plotly itself validates and serialises, so plotly.js draws what it drew before."""
+
+import datetime
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboards import figures
+from dashboards.tables import Column, Table
+
+
+def plotly_json(figure: dict) -> dict:
+    # go.Figure validates every property (an unknown one raises) and to_json normalises.
+    return json.loads(go.Figure(figure).to_json())
+
+
+def units(suppress: bool = True) -> Table:
+    frame = pd.DataFrame(
+        {
+            "code": ["29", "35", "2A"],
+            "name": ["Finistère", "Ille-et-Vilaine", "Corse-du-Sud"],
+            "index": [120.5, 80.25, 3.0],
+            "cases": [40, 25, 2],
+            "group": ["Ouest", "Ouest", "Corse"],
+        }
+    )
+    table = Table(
+        frame,
+        [
+            Column("code", "Code", "text"),
+            Column("name", "Département", "text"),
+            Column("index", "Indice", "index", guards=("cases",)),
+            Column("cases", "Dossiers"),
+            Column("group", "UR", "text"),
+        ],
+    )
+    return table.suppress() if suppress else table
+
+
+def drawn() -> dict[str, dict]:
+    table = units()
+    curve = Table(
+        pd.DataFrame({"population_share": [0.0, 0.4, 1.0], "resource_share": [0.0, 0.1, 1.0]}),
+        [Column("population_share", "p", "share"), Column("resource_share", "r", "share")],
+    )
+    months = Table(
+        pd.DataFrame(
+            {
+                "month": [datetime.date(2025, m, 1) for m in (1, 2, 3)],
+                "cases": [7, None, 9],
+                "group": ["A", "A", "B"],
+            }
+        ),
+        [
+            Column("month", "Mois", "text"),
+            Column("cases", "Dossiers"),
+            Column("group", "G", "text"),
+        ],
+    )
+    survival = Table(
+        pd.DataFrame(
+            {
+                "group": ["SCOP", "SCOP", "SCIC"],
+                "year": [1, 2, 1],
+                "survival": [0.9, 0.8, 0.95],
+                "lower": [0.85, 0.7, 0.9],
+                "upper": [0.95, 0.9, 0.99],
+                "reference": [None, 0.75, None],
+            }
+        ),
+        [
+            Column("group", "G", "text"),
+            Column("year", "Année", "integer"),
+            *(Column(k, k, "share") for k in ("survival", "lower", "upper", "reference")),
+        ],
+    )
+    forecast = Table(
+        pd.DataFrame(
+            {
+                "horizon": ["3 mois", "12 mois"],
+                **{k: [3.0, 10.0] for k in ("median", "past_median", "actual")},
+                **{k: [1.0, 6.0] for k in ("low", "past_low")},
+                **{k: [5.0, None] for k in ("high", "past_high")},
+            }
+        ),
+        [
+            Column("horizon", "Horizon", "text"),
+            *(
+                Column(k, k, "number")
+                for k in ("median", "low", "high", "past_median", "past_low", "past_high")
+            ),
+            Column("actual", "Réel", "number"),
+        ],
+    )
+    return {
+        "map": figures.departement_map(
+            table, geojson_url="/static/geo.geojson", value="index", title="Carte", colorbar="I"
+        ),
+        "bars": figures.bars(table, x="name", y="index", title="Barres"),
+        "bars_horizontal_stacked_percent": figures.bars(
+            table, x="name", y="index", group="group", horizontal=True, stacked=True, percent=True
+        ),
+        "lines": figures.lines(months, x="month", y="cases", group="group", percent=True),
+        "lorenz": figures.lorenz(curve, title="Lorenz", x_title="x", y_title="y"),
+        "bars_multi": figures.bars_multi(table, x="name", ys=["index", "cases"]),
+        "bars_multi_horizontal": figures.bars_multi(
+            table, x="name", ys=["index", "cases"], horizontal=True
+        ),
+        "survival": figures.survival_curves(survival, title="Survie", y_title="%"),
+        "forecast": figures.forecast_bars(forecast, title="Prévision"),
+    }
+
+
+@pytest.mark.parametrize("name", list(drawn()))
+def test_each_figure_is_what_plotly_validates_and_serialises(name):
+    figure = drawn()[name]
+    assert figure == plotly_json(figure)
+    assert figure["layout"]["template"] == figures.NONE_TEMPLATE
+    json.dumps(figure)  # plain JSON: no plotly object, no numpy value left
+
+
+def test_the_map_puts_hidden_cells_in_a_grey_trace_and_fits_the_shapes():
+    shown, hidden = drawn()["map"]["data"]
+    assert shown["locations"] == ["29", "35"] and shown["z"] == [120.5, 80.25]
+    assert hidden["locations"] == ["2A"] and hidden["text"] == ["Corse-du-Sud : < 5"]
+    assert (shown["type"], hidden["showscale"]) == ("choropleth", False)
+    assert drawn()["map"]["layout"]["geo"]["fitbounds"] == "locations"
+
+
+def test_a_map_without_hidden_cells_has_one_trace():
+    table = units(suppress=False)
+    figure = figures.departement_map(table, geojson_url="/g", value="index")
+    assert len(figure["data"]) == 1 and figure == plotly_json(figure)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_table_numbers_are_formatted_as_django_formats_them(language):
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    from dashboards import tables
+
+    values = [0, 7, 1234, -98765.4321, 0.00001, 12.5, 1e21, Decimal("1234567.891"), 2.675]
+    with translation.override(language):
+        for value in values:
+            for places in (None, 0, 1, 2, 4):
+                for grouping in (False, True):
+                    assert tables.number_format(value, places, force_grouping=grouping) == (
+                        formats.number_format(value, places, force_grouping=grouping)
+                    ), (value, places, grouping)
