@@ -216,8 +216,12 @@ EDITABLE_FIELDS = {
     "next_action",
     "next_action_on",
     "employees_informed_on",
+    "cse_consulted_on",
+    "employees_waived_bid_on",
     "general_meeting_on",
+    "opening_judgment_on",
     "court_offer_deadline",
+    "court_hearing_on",
     "signing_on",
 }
 

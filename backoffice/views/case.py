@@ -35,6 +35,9 @@ def _page_context(request, case, **overrides) -> dict:
         "contacts": case_page.case_contacts(user=user, case=case),
         "filieres": case_page.case_filieres(case),
         "milestones": case_page.case_milestones(case),
+        "employee_information": case_page.case_employee_information(
+            case, today=timezone.localdate()
+        ),
         "plan": plan,
         "lines": [(line, workflow_forms.line_transitions(line, user)) for line in lines],
         "may_work": workflow_forms.may_work_on_case(case, user),

@@ -28,6 +28,8 @@ TRANSITION_ONLY_FIELDS = [
     "review_on",
     "cooperative_siren",
     "registered_on",
+    "plan_judgment_on",
+    "possession_on",
 ]
 ALWAYS_READ_ONLY = [
     "reference",
@@ -111,12 +113,25 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
             {
                 "fields": [
                     "employees_informed_on",
+                    "cse_consulted_on",
+                    "employees_waived_bid_on",
                     "general_meeting_on",
-                    "court_offer_deadline",
                     "signing_on",
                     "registered_on",
                     "cooperative_siren",
                     "jobs_at_incorporation",
+                ]
+            },
+        ),
+        (
+            _("Court procedure (takeover in difficulty)"),
+            {
+                "fields": [
+                    "opening_judgment_on",
+                    "court_offer_deadline",
+                    "court_hearing_on",
+                    "plan_judgment_on",
+                    "possession_on",
                 ]
             },
         ),
