@@ -82,7 +82,7 @@ def test_information_of_employees_alert_uses_the_rule_of_the_headcount_band():
     _lyon_case(employees_informed_on=days(-30), **closing)  # another UR: never listed
     found = selectors.alert_employee_information(user=officer, today=TODAY)
     assert set(found) == {too_soon, planned_too_soon, stale, unknown, no_cse}
-    assert list(found)[0] == planned_too_soon  # the planned signing first
+    assert found.first() == planned_too_soon  # the planned signing first
 
 
 def test_court_hearing_within_fifteen_days():
