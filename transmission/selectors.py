@@ -6,13 +6,14 @@ import datetime
 import itertools
 from collections import defaultdict
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from crm.scoping import scope_queryset
 from transmission import employee_information
 from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, Stage
-from transmission.models import Activity, Case, LeadSubmission, StageChange
+from transmission.choices import CaseTag as CaseTagChoice
+from transmission.models import Activity, Case, CaseTag, LeadSubmission, StageChange
 from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, COURT_HEARING_ALERT_DAYS
 
 
@@ -156,6 +157,26 @@ def time_in_stages(
     elif rows:
         totals.setdefault(rows[-1][0], datetime.timedelta())
     return dict(totals)
+
+
+# --- Case tags (resolution 10: what NAF cannot say) -----------------------------------------
+
+
+def case_tags(case: Case) -> list[str]:
+    return list(CaseTag.objects.filter(case=case).values_list("tag", flat=True))
+
+
+def case_tag_counts(*, user, cases: QuerySet[Case] | None = None) -> dict[str, int]:
+    """How many cases carry each tag, every tag listed (0 when none), among ``cases`` (the
+    user's territory by default: a dashboard passes its own filtered cases). One query."""
+    cases = case_list(user=user) if cases is None else cases
+    counts = dict(
+        CaseTag.objects.filter(case__in=cases.values("pk"))
+        .order_by()
+        .values_list("tag")
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    return {tag: counts.get(tag, 0) for tag in CaseTagChoice.values}
 
 
 def lead_list(*, partner) -> QuerySet[LeadSubmission]:

@@ -269,3 +269,23 @@ def test_the_information_of_employees_panel_and_the_recorded_warning(client, off
     # A case where the rule does not apply shows no panel.
     creation = CaseFactory(kind="creation", stage="qualification", assigned_officer=officer)
     assert "Information des salariés" not in page(client, creation).content.decode()
+
+
+def test_tags_are_set_on_the_case_page_by_whoever_works_on_it(client, officer, colleague, case):
+    url = reverse("backoffice:case_tags", args=[case.pk])
+    client.force_login(colleague)
+    body = page(client, case).content.decode()
+    assert "Aucune étiquette." in body and 'name="tags"' not in body
+    response = client.post(url, {"tags": ["relocation"]})
+    assert response.status_code == 422
+    assert not case.tags.exists()
+    client.force_login(officer)
+    assert 'name="tags"' in page(client, case).content.decode()
+    response = client.post(url, {"tags": ["relocation", "ecological_transition"]})
+    assert response.status_code == 302
+    assert sorted(case.tags.values_list("tag", flat=True)) == [
+        "ecological_transition",
+        "relocation",
+    ]
+    assert client.post(url, {"tags": ["made_up"]}).status_code == 422
+    assert client.get(url).status_code == 405
