@@ -9,7 +9,7 @@ from backoffice.models import ImportKind
 from backoffice.selectors.staff import union_case_workers, union_officers
 from crm.form_errors import add_refusal
 from crm.identifiers import normalize_siren
-from transmission.choices import CaseKind, CaseSource
+from transmission.choices import CaseKind, CaseSource, CaseTag
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,6 +58,15 @@ class CaseReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = union_officers(case.regional_union_id)
         self.initial.setdefault("officer", case.assigned_officer_id)
+
+
+class CaseTagsForm(forms.Form):
+    tags = forms.MultipleChoiceField(
+        label=_("tags"),
+        choices=CaseTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class SirenLookupForm(forms.Form):

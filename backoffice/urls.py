@@ -28,6 +28,7 @@ urlpatterns = [
         name="task_reassign",
     ),
     path("dossiers/<int:pk>/reattribuer/", case.case_reassign, name="case_reassign"),
+    path("dossiers/<int:pk>/etiquettes/", case.case_tags, name="case_tags"),
     path(
         "dossiers/<int:pk>/financement/<int:line_pk>/<str:name>/",
         case.line_transition,

@@ -94,3 +94,11 @@ class ActivityKind(models.TextChoices):
     MEETING = "meeting", _("meeting")
     NOTE = "note", _("note")
     TASK = "task", _("task")
+
+
+class CaseTag(models.TextChoices):
+    """What a case stands for that no NAF code says (texte d'orientation, resolution 10)."""
+
+    RELOCATION = "relocation", _("relocation of production")
+    ECOLOGICAL_TRANSITION = "ecological_transition", _("ecological transition")
+    COLLECTIVE_KNOW_HOW = "collective_know_how", _("collective know-how")

@@ -330,6 +330,24 @@ def _plan(ctx: DemoContext, kind: str, created_on: datetime.date) -> Plan:
     return plan
 
 
+def _court_calendar(case: Case, done, on) -> None:
+    """The court's milestones around the offer deadline, in the law's order (opening ≤ hearing
+    ≤ plan judgment ≤ possession ≤ registration). Fixed offsets, no draw from the generator:
+    the rest of the demo stays the same."""
+    deadline = case.court_offer_deadline
+    if deadline is None:
+        return
+    case.opening_judgment_on = deadline - datetime.timedelta(days=45)
+    if "incorporate" in done:
+        gap = max(0, (on["incorporate"] - deadline).days)
+        case.court_hearing_on = deadline + datetime.timedelta(days=gap // 3)
+        case.plan_judgment_on = deadline + datetime.timedelta(days=2 * gap // 3)
+        case.possession_on = case.plan_judgment_on
+    elif "start_closing" in done:
+        # A hearing three weeks after the deadline: some fall ahead, and feed the alert.
+        case.court_hearing_on = deadline + datetime.timedelta(days=21)
+
+
 def _abandon_reason(ctx: DemoContext, kind: str) -> str:
     reasons, weights = zip(*ABANDON_REASON_WEIGHTS.items(), strict=True)
     if kind == CaseKind.TAKEOVER_DISTRESS and ctx.rng.random() < 0.4:
@@ -382,6 +400,7 @@ def _case(ctx, plan: Plan, organisation, ur_id, reference, officer, partners) ->
             case.court_offer_deadline = None if rng.random() < 0.3 else case.court_offer_deadline
         if "start_structuring" in done:
             case.court_offer_deadline = max(case.court_offer_deadline, on["start_structuring"])
+        _court_calendar(case, done, on)
     if "start_financing" in done:
         form = _target_form(ctx, plan)
         case.target_form = form

@@ -6,14 +6,15 @@ import datetime
 import itertools
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from crm.scoping import scope_queryset
+from transmission import employee_information
 from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, Stage
-from transmission.models import Activity, Case, LeadSubmission, StageChange
-from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, EMPLOYEES_NOTICE_MONTHS
+from transmission.choices import CaseTag as CaseTagChoice
+from transmission.models import Activity, Case, CaseTag, LeadSubmission, StageChange
+from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, COURT_HEARING_ALERT_DAYS
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -64,25 +65,38 @@ def alert_court_deadline_near(*, user, today: datetime.date | None = None) -> Qu
     )
 
 
-def alert_short_employee_notice(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
-    """Healthy takeovers about to sign less than two months after the employees were told.
+def alert_court_hearing_near(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Takeovers in difficulty whose court hearing falls within the next 15 days."""
+    today = today or timezone.localdate()
+    return (
+        case_list(user=user)
+        .filter(
+            kind=CaseKind.TAKEOVER_DISTRESS,
+            stage__in=OPEN_STAGES,
+            court_hearing_on__gte=today,
+            court_hearing_on__lte=today + datetime.timedelta(days=COURT_HEARING_ALERT_DAYS),
+        )
+        .order_by("court_hearing_on", "reference")
+    )
 
-    "About to sign": at the signing stage. The planned signing date is compared when known,
-    today otherwise. Months are calendar months (relativedelta), computed on the few cases at
-    the signing stage rather than in SQL.
+
+def alert_employee_information(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Sales about to sign whose information of employees is short, stale, late for the CSE,
+    missing or cannot be checked (transmission.employee_information, the one rule).
+
+    "About to sign": at the signing stage; the few cases there are assessed in Python (the
+    rule reads calendar months and the headcount band), then returned as a queryset.
     """
     today = today or timezone.localdate()
     candidates = case_list(user=user).filter(
-        kind=CaseKind.TAKEOVER, stage=Stage.CLOSING, employees_informed_on__isnull=False
+        kind__in=employee_information.APPLICABLE_KINDS, stage=Stage.CLOSING
     )
-    too_soon = [
-        pk
-        for pk, informed_on, signing_on in candidates.values_list(
-            "pk", "employees_informed_on", "signing_on"
-        )
-        if (signing_on or today) < informed_on + relativedelta(months=EMPLOYEES_NOTICE_MONTHS)
+    warned = [
+        case.pk for case in candidates if employee_information.assess(case, today=today).is_warning
     ]
-    return candidates.filter(pk__in=too_soon).order_by("signing_on", "reference")
+    return candidates.filter(pk__in=warned).order_by(
+        F("signing_on").asc(nulls_last=True), "reference"
+    )
 
 
 def alert_next_action_overdue(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
@@ -107,7 +121,8 @@ def case_alerts(*, user, today: datetime.date | None = None) -> dict[str, QueryS
     """Every alert for the user's territory, by name."""
     return {
         "court_deadline_near": alert_court_deadline_near(user=user, today=today),
-        "short_employee_notice": alert_short_employee_notice(user=user, today=today),
+        "court_hearing_near": alert_court_hearing_near(user=user, today=today),
+        "employee_information": alert_employee_information(user=user, today=today),
         "next_action_overdue": alert_next_action_overdue(user=user, today=today),
         "review_date_passed": alert_review_date_passed(user=user, today=today),
     }
@@ -142,6 +157,26 @@ def time_in_stages(
     elif rows:
         totals.setdefault(rows[-1][0], datetime.timedelta())
     return dict(totals)
+
+
+# --- Case tags (resolution 10: what NAF cannot say) -----------------------------------------
+
+
+def case_tags(case: Case) -> list[str]:
+    return list(CaseTag.objects.filter(case=case).values_list("tag", flat=True))
+
+
+def case_tag_counts(*, user, cases: QuerySet[Case] | None = None) -> dict[str, int]:
+    """How many cases carry each tag, every tag listed (0 when none), among ``cases`` (the
+    user's territory by default: a dashboard passes its own filtered cases). One query."""
+    cases = case_list(user=user) if cases is None else cases
+    counts = dict(
+        CaseTag.objects.filter(case__in=cases.values("pk"))
+        .order_by()
+        .values_list("tag")
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    return {tag: counts.get(tag, 0) for tag in CaseTagChoice.values}
 
 
 def lead_list(*, partner) -> QuerySet[LeadSubmission]:

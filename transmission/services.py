@@ -29,7 +29,8 @@ from crm.workflow_engine import (
 )
 from transmission import events, workflow
 from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
-from transmission.models import Activity, Case, CaseReferenceCounter
+from transmission.choices import CaseTag as CaseTagChoice
+from transmission.models import Activity, Case, CaseReferenceCounter, CaseTag
 from transmission.workflow import CaseConflict, UnexpectedInput, UnknownTransition
 
 __all__ = [
@@ -216,10 +217,30 @@ EDITABLE_FIELDS = {
     "next_action",
     "next_action_on",
     "employees_informed_on",
+    "cse_consulted_on",
+    "employees_waived_bid_on",
     "general_meeting_on",
+    "opening_judgment_on",
     "court_offer_deadline",
+    "court_hearing_on",
     "signing_on",
 }
+
+
+@transaction.atomic
+def case_set_tags(*, case: Case, by, tags) -> list[str]:
+    """Replace the case's tags with ``tags`` (codes of ``choices.CaseTag``); returns them
+    sorted. Whoever may change the case may tag it; an unknown code is refused whole."""
+    wanted = set(tags)
+    unknown = sorted(wanted - set(CaseTagChoice.values))
+    if unknown:
+        raise ValidationError({"tags": _("Unknown tags: %(tags)s.") % {"tags": ", ".join(unknown)}})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _require_works_on_case(by, locked)
+    current = set(CaseTag.objects.filter(case=locked).values_list("tag", flat=True))
+    CaseTag.objects.filter(case=locked, tag__in=current - wanted).delete()
+    CaseTag.objects.bulk_create([CaseTag(case=locked, tag=tag) for tag in wanted - current])
+    return sorted(wanted)
 
 
 @transaction.atomic

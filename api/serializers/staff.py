@@ -6,13 +6,14 @@ Amounts are decimal strings (``"250000.00"``), ratios too (``"0.2500"``).
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import MAX_ID
 from api.serializers.base import StrictFieldsMixin, StrictSerializer
-from transmission import workflow
+from transmission import employee_information, workflow
 from transmission.choices import ActivityKind, Stage
 from transmission.models import Activity, Case, StageChange
 
@@ -72,6 +73,14 @@ class AvailableTransitionSerializer(serializers.Serializer):
     )
 
 
+class EmployeeInformationSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=employee_information.Status.choices)
+    message = serializers.CharField(help_text=_("What the rule found, in French."))
+    warning = serializers.BooleanField(
+        help_text=_("A compliance warning (a civil fine is at stake), never a block.")
+    )
+
+
 # --- Cases ------------------------------------------------------------------------------
 
 
@@ -109,8 +118,15 @@ class CaseDetailSerializer(CaseListItemSerializer):
     valuation = serializers.DecimalField(**MONEY, allow_null=True)
     owner_agreement_on = serializers.DateField(allow_null=True)
     employees_informed_on = serializers.DateField(allow_null=True)
+    cse_consulted_on = serializers.DateField(allow_null=True)
+    employees_waived_bid_on = serializers.DateField(allow_null=True)
+    employee_information = serializers.SerializerMethodField()
     general_meeting_on = serializers.DateField(allow_null=True)
+    opening_judgment_on = serializers.DateField(allow_null=True)
     court_offer_deadline = serializers.DateField(allow_null=True)
+    court_hearing_on = serializers.DateField(allow_null=True)
+    plan_judgment_on = serializers.DateField(allow_null=True)
+    possession_on = serializers.DateField(allow_null=True)
     signing_on = serializers.DateField(allow_null=True)
     registered_on = serializers.DateField(allow_null=True)
     cooperative_siren = serializers.CharField()
@@ -119,6 +135,10 @@ class CaseDetailSerializer(CaseListItemSerializer):
     decline_reason = serializers.CharField()
     review_on = serializers.DateField(allow_null=True)
     available_transitions = serializers.SerializerMethodField()
+
+    @extend_schema_field(EmployeeInformationSerializer)
+    def get_employee_information(self, case):
+        return employee_information.assess(case, today=timezone.localdate()).as_dict()
 
     @extend_schema_field(AvailableTransitionSerializer(many=True))
     def get_available_transitions(self, case):

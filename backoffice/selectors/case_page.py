@@ -21,7 +21,9 @@ from filieres.models import Filiere
 from filieres.selectors import filieres_of
 from financement.models import FinancingLine, FinancingPlan, LineDecision
 from financement.selectors import figures_of, plan_lines, plans_with_figures
-from transmission.choices import ActivityKind, Stage
+from transmission import employee_information
+from transmission.choices import ActivityKind, CaseKind, Stage
+from transmission.employee_information import Assessment
 from transmission.models import Activity, Case, LeadSubmission
 from transmission.selectors import case_activities, case_history, case_list
 
@@ -29,7 +31,20 @@ from transmission.selectors import case_activities, case_history, case_list
 MILESTONE_FIELDS = [
     "owner_agreement_on",
     "employees_informed_on",
+    "cse_consulted_on",
+    "employees_waived_bid_on",
+    "general_meeting_on",
+    "signing_on",
+    "registered_on",
+    "review_on",
+]
+# A takeover in difficulty follows the court's calendar instead of an owner's agreement.
+COURT_MILESTONE_FIELDS = [
+    "opening_judgment_on",
     "court_offer_deadline",
+    "court_hearing_on",
+    "plan_judgment_on",
+    "possession_on",
     "general_meeting_on",
     "signing_on",
     "registered_on",
@@ -68,6 +83,9 @@ def _stage_entries(user, case: Case, limit: int) -> list[TimelineEntry]:
             detail = str(target)
         if change.comment:
             detail = f"{detail} — {change.comment}"
+        # The compliance warnings the transition ran with (employee_information), as worded then.
+        for warning in (change.data or {}).get("warnings", []):
+            detail = f"{detail} — ⚠ {warning.get('message', '')}"
         entries.append(
             TimelineEntry(
                 at=change.at,
@@ -174,10 +192,15 @@ def case_filieres(case: Case) -> QuerySet[Filiere]:
 
 
 def case_milestones(case: Case) -> list[tuple[str, datetime.date | None]]:
-    return [
-        (str(Case._meta.get_field(name).verbose_name), getattr(case, name))
-        for name in MILESTONE_FIELDS
-    ]
+    names = COURT_MILESTONE_FIELDS if case.kind == CaseKind.TAKEOVER_DISTRESS else MILESTONE_FIELDS
+    return [(str(Case._meta.get_field(name).verbose_name), getattr(case, name)) for name in names]
+
+
+def case_employee_information(case: Case, *, today: datetime.date) -> Assessment | None:
+    """What the information rule says of the case; None where it does not apply (no panel)."""
+    if case.kind not in employee_information.APPLICABLE_KINDS:
+        return None
+    return employee_information.assess(case, today=today)
 
 
 def case_plan(*, user, case: Case) -> tuple[FinancingPlan | None, list[FinancingLine]]:

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from backoffice.access import is_director
 from crm.scoping import scope_queryset
 from followup import selectors as followup_selectors
+from transmission import employee_information
 from transmission.choices import OPEN_STAGES, ActivityKind, Stage
 from transmission.models import Activity, Case
 from transmission.selectors import case_alerts, case_list, officer_day
@@ -37,6 +38,9 @@ def workflow_alerts(*, user, today: datetime.date) -> dict[str, list[Case]]:
         if not is_director(user):
             cases = cases.filter(assigned_officer=user)
         result[name] = list(cases[:ALERT_LIMIT])
+    for case in result.get("employee_information", []):
+        # What the rule found, for the line of the alert (the cases are already loaded).
+        case.employee_information = employee_information.assess(case, today=today)
     return result
 
 

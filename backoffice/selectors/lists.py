@@ -13,7 +13,7 @@ from backoffice.search_text import Folded, fold, folded_search
 from crm.models import Organisation, Person
 from crm.scoping import scope_queryset
 from transmission.choices import CLOSED_STAGES, OPEN_STAGES
-from transmission.models import Case
+from transmission.models import Case, CaseTag
 from transmission.selectors import case_list
 
 CASE_SORTS = {
@@ -65,6 +65,7 @@ def case_rows(
     officer_id: int | None = None,
     open_only: bool = False,
     sort: str = "",
+    tag: str = "",
 ) -> QuerySet[Case]:
     """Cases matching a search (reference, organisation, SIREN, town, officer, contact person
     or e-mail) and filters."""
@@ -77,6 +78,9 @@ def case_rows(
         cases = cases.filter(kind=kind)
     if officer_id:
         cases = cases.filter(assigned_officer_id=officer_id)
+    if tag:
+        # A semi-join, never a join: a case shows once whatever its other tags.
+        cases = cases.filter(Exists(CaseTag.objects.filter(case=OuterRef("pk"), tag=tag)))
     if fold(term).strip():
         annotations, condition = folded_search(
             term,

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from backoffice import workflow_forms
 from backoffice.access import backoffice_view, is_director
-from backoffice.forms import CaseReassignForm, TaskForm, TaskReassignForm, run_service
+from backoffice.forms import (
+    CaseReassignForm,
+    CaseTagsForm,
+    TaskForm,
+    TaskReassignForm,
+    run_service,
+)
 from backoffice.selectors import case_page
 from backoffice.views.common import (
     UNPROCESSABLE,
@@ -19,6 +25,7 @@ from backoffice.views.common import (
     refused_status,
 )
 from financement.models import FinancingLine
+from transmission import selectors as case_selectors
 from transmission import services
 from transmission.choices import ActivityKind, Stage
 from transmission.models import Activity
@@ -38,11 +45,15 @@ def _page_context(request, case, **overrides) -> dict:
         "contacts": case_page.case_contacts(user=user, case=case),
         "filieres": case_page.case_filieres(case),
         "milestones": case_page.case_milestones(case),
+        "employee_information": case_page.case_employee_information(
+            case, today=timezone.localdate()
+        ),
         "plan": plan,
         "lines": [(line, workflow_forms.line_transitions(line, user)) for line in lines],
         "may_work": workflow_forms.may_work_on_case(case, user),
         "task_form": TaskForm(case=case),
         "reassign_form": CaseReassignForm(case=case) if is_director(user) else None,
+        "tags_form": CaseTagsForm(initial={"tags": case_selectors.case_tags(case)}),
         "today": timezone.localdate(),
         "nav": "cases",
     }
@@ -205,6 +216,26 @@ def case_reassign(request, pk: int):
             status=UNPROCESSABLE,
         )
     messages.success(request, _("The case has been reassigned."))
+    return redirect("backoffice:case", pk=case.pk)
+
+
+@backoffice_view
+@require_POST
+def case_tags(request, pk: int):
+    case = case_or_404(request.user, pk)
+    form = CaseTagsForm(request.POST)
+    done = run_service(
+        form,
+        lambda data: services.case_set_tags(case=case, by=request.user, tags=data["tags"]),
+    )
+    if not done:
+        return render(
+            request,
+            "backoffice/case_detail.html",
+            _page_context(request, case, tags_form=form),
+            status=refused_status(request),
+        )
+    messages.success(request, _("The tags have been saved."))
     return redirect("backoffice:case", pk=case.pk)
 
 

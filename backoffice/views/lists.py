@@ -12,7 +12,7 @@ from backoffice.access import backoffice_view
 from backoffice.selectors import lists
 from backoffice.selectors.staff import visible_officers
 from crm.models import ContactRole, Organisation
-from transmission.choices import CaseKind, Stage
+from transmission.choices import CaseKind, CaseTag, Stage
 
 PAGE_SIZE = 50
 # An export is the filtered list, not a dump of the database.
@@ -79,6 +79,7 @@ def case_list(request):
         officer_id=_number(get.get("charge", "")),
         open_only=get.get("ouverts") == "1",
         sort=get.get("tri", ""),
+        tag=get.get("etiquette", "") if get.get("etiquette", "") in CaseTag.values else "",
     )
     export_format = get.get("export", "")
     if export_format in EXPORT_FORMATS:
@@ -119,6 +120,7 @@ def case_list(request):
         "cases",
         stages=Stage.choices,
         kinds=CaseKind.choices,
+        tags=CaseTag.choices,
         officers=visible_officers(request.user),
         today=timezone.localdate(),
     )

@@ -79,6 +79,9 @@ class PartnerType(models.TextChoices):
     FRANCE_ACTIVE = "france_active", _("France Active")
     REGIONAL_COUNCIL = "regional_council", _("regional council")
     AMBASSADOR = "ambassador", _("ambassador cooperative")
+    # Officers of the court in a collective procedure: a main source of takeovers in difficulty.
+    COURT_ADMINISTRATOR = "court_administrator", _("judicial administrator")
+    COURT_REPRESENTATIVE = "court_representative", _("judicial representative")
     OTHER = "other", _("other")
 
 

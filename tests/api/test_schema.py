@@ -95,3 +95,10 @@ def test_the_lead_body_documents_naf_version_and_city(schema):
     version_schema = json.dumps(properties["naf_version"])
     assert "rev2" in version_schema or "$ref" in version_schema
     assert "départements" in properties["city"]["description"]
+
+
+def test_the_case_detail_documents_the_information_of_employees(schema):
+    detail = schema["components"]["schemas"]["CaseDetail"]["properties"]
+    assert "employee_information" in detail
+    information = schema["components"]["schemas"]["EmployeeInformation"]
+    assert set(information["properties"]) == {"status", "message", "warning"}

@@ -300,3 +300,26 @@ def test_the_detail_query_count_is_fixed(clients, staff, stage, django_assert_ma
     # transitions that look at the plan (at most two).
     with django_assert_max_num_queries(6):
         assert client.get(url(case.pk)).status_code == 200
+
+
+def test_detail_says_how_the_employees_were_informed(clients, staff):
+    today = timezone.localdate()
+    case = CaseFactory(
+        kind=CaseKind.TAKEOVER,
+        stage=Stage.CLOSING,
+        assigned_officer=staff["officer"],
+        organisation=OrganisationFactory(employees=20),
+        employees_informed_on=today - datetime.timedelta(days=10),
+    )
+    body = clients["officer"].get(url(case.pk)).json()
+    information = body["employee_information"]
+    assert information["status"] == "short_notice" and information["warning"] is True
+    assert information["message"].startswith("Les salariés ont été informés le ")
+    assert body["cse_consulted_on"] is None and body["employees_waived_bid_on"] is None
+    big = CaseFactory(
+        kind=CaseKind.TAKEOVER,
+        assigned_officer=staff["officer"],
+        organisation=OrganisationFactory(employees=300),
+    )
+    information = clients["officer"].get(url(big.pk)).json()["employee_information"]
+    assert (information["status"], information["warning"]) == ("not_applicable", False)

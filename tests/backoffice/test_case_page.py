@@ -8,11 +8,12 @@ from django.urls import reverse
 from crm.roles import Role
 from financement import services as financing
 from tests.backoffice.conftest import days
-from tests.factories import PartnerFactory, PersonFactory, staff_user
+from tests.factories import OrganisationFactory, PartnerFactory, PersonFactory, staff_user
 from tests.financement.factories import BANK_LOAN, MOVEMENT_LOAN, line_in, plan_for, session_in
+from tests.transmission.factories import CaseFactory, complete_data
 from transmission import services
 from transmission.choices import ActivityKind
-from transmission.models import Activity, LeadSubmission
+from transmission.models import Activity, LeadSubmission, StageChange
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +272,50 @@ def test_officers_get_no_reassignment(client, officer, case):
     )
     assert response.status_code == 422
     assert "Seul" in str(response.context["reassign_form"].non_field_errors())
+
+
+def test_the_information_of_employees_panel_and_the_recorded_warning(client, officer, today):
+
+    case = CaseFactory(
+        kind="takeover",
+        stage="financing",
+        assigned_officer=officer,
+        organisation=OrganisationFactory(employees=20),
+        **{**complete_data("takeover"), "employees_informed_on": today - days(10)},
+    )
+    # What start_closing recorded (transmission tests run it): the timeline says it as worded.
+    StageChange.objects.create(
+        case=case,
+        transition="start_closing",
+        source_stage="financing",
+        target_stage="financing",
+        data={"warnings": [{"rule": "employee_information", "message": "Délai trop court."}]},
+    )
+    client.force_login(officer)
+    body = page(client, case).content.decode()
+    assert "Information des salariés" in body
+    assert "la cession ne peut pas avoir lieu avant" in body
+    assert "⚠ Délai trop court." in body
+    # A case where the rule does not apply shows no panel.
+    creation = CaseFactory(kind="creation", stage="qualification", assigned_officer=officer)
+    assert "Information des salariés" not in page(client, creation).content.decode()
+
+
+def test_tags_are_set_on_the_case_page_by_whoever_works_on_it(client, officer, colleague, case):
+    url = reverse("backoffice:case_tags", args=[case.pk])
+    client.force_login(colleague)
+    body = page(client, case).content.decode()
+    assert "Aucune étiquette." in body and 'name="tags"' not in body
+    response = client.post(url, {"tags": ["relocation"]})
+    assert response.status_code == 422
+    assert not case.tags.exists()
+    client.force_login(officer)
+    assert 'name="tags"' in page(client, case).content.decode()
+    response = client.post(url, {"tags": ["relocation", "ecological_transition"]})
+    assert response.status_code == 302
+    assert sorted(case.tags.values_list("tag", flat=True)) == [
+        "ecological_transition",
+        "relocation",
+    ]
+    assert client.post(url, {"tags": ["made_up"]}).status_code == 422
+    assert client.get(url).status_code == 405

@@ -11,6 +11,7 @@ from django.urls import reverse
 from backoffice.selectors import day
 from followup.revision import add_years
 from tests.backoffice.conftest import days
+from tests.factories import OrganisationFactory
 from tests.followup.helpers import cooperative, review
 from tests.transmission.factories import CaseFactory
 from transmission import services
@@ -216,3 +217,32 @@ def test_a_board_member_has_no_follow_up_in_a_day(board_member, today):
     follow_up_world(today)
     reminders = day.follow_up_reminders(user=board_member, today=today)
     assert all(rows["count"] == 0 for rows in reminders.values())
+
+
+def test_information_of_employees_and_hearing_alerts_for_my_cases(client, officer, today):
+
+    CaseFactory(
+        kind="takeover",
+        stage="closing",
+        assigned_officer=officer,
+        employees_informed_on=today - days(10),
+        organisation=OrganisationFactory(name="Imprimerie Le Du", employees=15),
+    )
+    CaseFactory(
+        kind="takeover_distress",
+        stage="financing",
+        assigned_officer=officer,
+        court_hearing_on=today + days(7),
+        organisation__name="Fonderie à l'audience",
+    )
+    client.force_login(officer)
+    response = client.get(reverse("backoffice:home"))
+    [notice] = response.context["alerts"]["employee_information"]
+    assert notice.organisation.name == "Imprimerie Le Du"
+    assert [c.organisation.name for c in response.context["alerts"]["court_hearing_near"]] == [
+        "Fonderie à l'audience"
+    ]
+    body = response.content.decode()
+    assert "Information des salariés à vérifier avant la signature" in body
+    assert "la cession ne peut pas avoir lieu avant" in body
+    assert "Audience du tribunal dans les 15 jours" in body

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.transmission.factories import CaseFactory
+from transmission import services as case_services
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,18 @@ def test_every_list_exports_its_filtered_rows_in_both_formats(
     everything = client.get(reverse(url_name), {"export": export_format})
     all_cells = [str(c) for row in _exported_rows(everything, export_format)[1:] for c in row]
     assert not any(ara_case.organisation.name in cell for cell in all_cells)
+
+
+def test_case_list_filters_by_tag_each_case_once(client, officer, cases):
+    scierie, cafe = cases[0], cases[1]
+    case_services.case_set_tags(
+        case=scierie, by=officer, tags=["relocation", "collective_know_how"]
+    )
+    client.force_login(officer)
+    response = client.get(reverse("backoffice:cases") + "?etiquette=relocation")
+    assert names(response) == [scierie.organisation.name]
+    assert cafe.organisation.name not in names(response)
+    assert "Relocalisation de la production" in response.content.decode()
+    # An unknown tag filters nothing (never a 500).
+    response = client.get(reverse("backoffice:cases") + "?etiquette=nope")
+    assert len(names(response)) == 2

@@ -35,6 +35,9 @@ def complete_data(kind: str) -> dict:
         "owner_agreement_on": today - datetime.timedelta(days=90),
         "employees_informed_on": today - datetime.timedelta(days=70),
         "court_offer_deadline": today + datetime.timedelta(days=30),
+        # A court plan is adopted before its cooperative registers (takeover in difficulty).
+        "opening_judgment_on": today - datetime.timedelta(days=60),
+        "plan_judgment_on": today - datetime.timedelta(days=5),
     }
 
 

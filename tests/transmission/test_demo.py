@@ -91,3 +91,12 @@ def test_durations_follow_domain_figures(seeded):
     assert statistics.median(durations["creation_scic"]) > statistics.median(
         durations[CaseKind.CREATION]
     )
+
+
+def test_court_plans_carry_their_calendar_in_order(seeded):
+    incorporated = Case.objects.filter(kind=CaseKind.TAKEOVER_DISTRESS, stage=Stage.INCORPORATED)
+    assert incorporated.exists()
+    for case in incorporated:
+        assert case.opening_judgment_on <= case.court_hearing_on, case.reference
+        assert case.court_hearing_on <= case.plan_judgment_on <= case.possession_on
+        assert case.possession_on <= case.registered_on, case.reference

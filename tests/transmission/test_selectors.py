@@ -41,19 +41,61 @@ def test_court_deadline_within_ten_days():
     assert list(found) == [today_case, near]
 
 
-def test_takeover_signing_less_than_two_months_after_informing_employees():
+def test_information_of_employees_alert_uses_the_rule_of_the_headcount_band():
     officer, _ = officer_and_director()
     closing = {"kind": CaseKind.TAKEOVER, "stage": Stage.CLOSING}
-    too_soon = CaseFactory(employees_informed_on=days(-30), **closing)
-    planned_too_soon = CaseFactory(
-        employees_informed_on=days(-90), signing_on=datetime.date(2026, 4, 1), **closing
+
+    def small(**fields):
+        return CaseFactory(organisation=OrganisationFactory(employees=12), **closing, **fields)
+
+    too_soon = small(employees_informed_on=days(-30))
+    planned_too_soon = small(employees_informed_on=days(-90), signing_on=datetime.date(2026, 4, 1))
+    small(employees_informed_on=datetime.date(2026, 4, 15))  # exactly two months
+    small(employees_informed_on=days(-30), signing_on=days(60))
+    stale = small(employees_informed_on=datetime.date(2024, 6, 14))
+    small(employees_informed_on=days(-10), employees_waived_bid_on=days(-5))
+    unknown = CaseFactory(employees_informed_on=days(-90), **closing)  # headcount unknown
+    no_cse = CaseFactory(
+        organisation=OrganisationFactory(employees=80), employees_informed_on=days(-90), **closing
     )
-    CaseFactory(employees_informed_on=datetime.date(2026, 4, 15), **closing)  # exactly 2 months
-    CaseFactory(employees_informed_on=days(-30), signing_on=days(60), **closing)
-    CaseFactory(employees_informed_on=days(-10), kind=CaseKind.TAKEOVER, stage=Stage.FINANCING)
-    _lyon_case(employees_informed_on=days(-30), **closing)
-    found = selectors.alert_short_employee_notice(user=officer, today=TODAY)
-    assert set(found) == {too_soon, planned_too_soon}
+    CaseFactory(
+        organisation=OrganisationFactory(employees=80),
+        employees_informed_on=days(-10),
+        cse_consulted_on=days(-5),
+        **closing,
+    )
+    CaseFactory(
+        organisation=OrganisationFactory(employees=400), employees_informed_on=days(-1), **closing
+    )
+    CaseFactory(  # not at signing yet
+        organisation=OrganisationFactory(employees=12),
+        employees_informed_on=days(-10),
+        kind=CaseKind.TAKEOVER,
+        stage=Stage.FINANCING,
+    )
+    CaseFactory(  # a court plan: the rule does not apply
+        organisation=OrganisationFactory(employees=12),
+        employees_informed_on=days(-10),
+        kind=CaseKind.TAKEOVER_DISTRESS,
+        stage=Stage.CLOSING,
+    )
+    _lyon_case(employees_informed_on=days(-30), **closing)  # another UR: never listed
+    found = selectors.alert_employee_information(user=officer, today=TODAY)
+    assert set(found) == {too_soon, planned_too_soon, stale, unknown, no_cse}
+    assert found.first() == planned_too_soon  # the planned signing first
+
+
+def test_court_hearing_within_fifteen_days():
+    officer, _ = officer_and_director()
+    distress = {"kind": CaseKind.TAKEOVER_DISTRESS, "stage": Stage.FINANCING}
+    near = CaseFactory(court_hearing_on=days(15), **distress)
+    today_case = CaseFactory(court_hearing_on=TODAY, **distress)
+    CaseFactory(court_hearing_on=days(16), **distress)
+    CaseFactory(court_hearing_on=days(-1), **distress)
+    CaseFactory(kind=CaseKind.TAKEOVER, stage=Stage.FINANCING, court_hearing_on=days(3))
+    _lyon_case(court_hearing_on=days(2), **distress)
+    found = selectors.alert_court_hearing_near(user=officer, today=TODAY)
+    assert list(found) == [today_case, near]
 
 
 def test_overdue_next_actions_and_passed_review_dates():
@@ -69,7 +111,8 @@ def test_overdue_next_actions_and_passed_review_dates():
     assert list(alerts["review_date_passed"]) == [held]
     assert set(alerts) == {
         "court_deadline_near",
-        "short_employee_notice",
+        "court_hearing_near",
+        "employee_information",
         "next_action_overdue",
         "review_date_passed",
     }

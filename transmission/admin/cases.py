@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from crm import scoping
 from crm.admin import TerritoryChoicesMixin, TerritoryScopedAdmin
 from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_on_form
-from transmission import extension_points, services
+from transmission import extension_points, selectors, services
 from transmission.choices import ActivityKind
+from transmission.choices import CaseTag as CaseTagChoice
 from transmission.models import Activity, Case, StageChange
 from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
 from transmission.workflow.permissions import works_on_case_refusal
@@ -28,6 +29,8 @@ TRANSITION_ONLY_FIELDS = [
     "review_on",
     "cooperative_siren",
     "registered_on",
+    "plan_judgment_on",
+    "possession_on",
 ]
 ALWAYS_READ_ONLY = [
     "reference",
@@ -40,6 +43,22 @@ ALWAYS_READ_ONLY = [
     "updated_at",
     *TRANSITION_ONLY_FIELDS,
 ]
+
+
+class CaseAdminForm(forms.ModelForm):
+    """The case's fields, plus its tags (rows of their own, saved by ``case_set_tags``)."""
+
+    tags = forms.MultipleChoiceField(
+        label=_("tags"),
+        choices=CaseTagChoice.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("tags", selectors.case_tags(self.instance))
 
 
 StageChangeInline = history_inline(StageChange, ("source_stage", "target_stage"), CASE_WORKFLOW)
@@ -72,6 +91,7 @@ class ActivityInline(TerritoryChoicesMixin, admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     workflow = CASE_WORKFLOW
+    form = CaseAdminForm
     extra_input_labels = {OVERRIDE_REASON: _("override reason (director, unbalanced plan)")}
 
     list_display = [
@@ -102,6 +122,7 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
                     "member_categories",
                     "valuation",
                     "owner_agreement_on",
+                    "tags",
                 ]
             },
         ),
@@ -111,12 +132,25 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
             {
                 "fields": [
                     "employees_informed_on",
+                    "cse_consulted_on",
+                    "employees_waived_bid_on",
                     "general_meeting_on",
-                    "court_offer_deadline",
                     "signing_on",
                     "registered_on",
                     "cooperative_siren",
                     "jobs_at_incorporation",
+                ]
+            },
+        ),
+        (
+            _("Court procedure (takeover in difficulty)"),
+            {
+                "fields": [
+                    "opening_judgment_on",
+                    "court_offer_deadline",
+                    "court_hearing_on",
+                    "plan_judgment_on",
+                    "possession_on",
                 ]
             },
         ),
@@ -149,6 +183,12 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
             },
         )
     ]
+
+    @admin.display(description=_("tags"))
+    def tags(self, obj):
+        # What a read-only page shows in place of the form's checkboxes.
+        labels = [str(CaseTagChoice(tag).label) for tag in selectors.case_tags(obj)]
+        return ", ".join(labels) or "—"
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
@@ -195,6 +235,8 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
                 services.case_update(
                     case=obj, by=request.user, **{n: form.cleaned_data[n] for n in changed}
                 )
+            if "tags" in form.changed_data:
+                services.case_set_tags(case=obj, by=request.user, tags=form.cleaned_data["tags"])
             if "assigned_officer" in form.changed_data:
                 services.case_reassign(
                     case=obj, officer=form.cleaned_data["assigned_officer"], by=request.user

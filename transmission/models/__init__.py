@@ -6,6 +6,7 @@ from transmission.models.activity import Activity, CaseReferenceCounter
 from transmission.models.case import Case
 from transmission.models.history import AppendOnlyQuerySet, AppendOnlyRecord, StageChange
 from transmission.models.leads import LeadAssignmentMode, LeadAssignmentRule, LeadSubmission
+from transmission.models.tags import CaseTag
 
 __all__ = [
     "Activity",
@@ -13,6 +14,7 @@ __all__ = [
     "AppendOnlyRecord",
     "Case",
     "CaseReferenceCounter",
+    "CaseTag",
     "LeadAssignmentMode",
     "LeadAssignmentRule",
     "LeadSubmission",

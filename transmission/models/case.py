@@ -101,8 +101,25 @@ class Case(FSMModelMixin, models.Model):
     employees_informed_on = models.DateField(
         _("employees informed of the sale on"), null=True, blank=True
     )
+    # From 50 employees the information is due no later than the CSE consultation.
+    cse_consulted_on = models.DateField(
+        _("works council (CSE) consulted on"), null=True, blank=True
+    )
+    # Every employee said they will not bid: the information's delay no longer applies.
+    employees_waived_bid_on = models.DateField(
+        _("every employee waived their right to bid on"), null=True, blank=True
+    )
     general_meeting_on = models.DateField(_("general meeting on"), null=True, blank=True)
+    # The court procedure of a takeover in difficulty, in the order it happens.
+    opening_judgment_on = models.DateField(
+        _("judgment opening the procedure on"), null=True, blank=True
+    )
     court_offer_deadline = models.DateField(_("court offer deadline"), null=True, blank=True)
+    court_hearing_on = models.DateField(_("court hearing on"), null=True, blank=True)
+    plan_judgment_on = models.DateField(
+        _("judgment adopting the takeover plan on"), null=True, blank=True
+    )
+    possession_on = models.DateField(_("entry into possession on"), null=True, blank=True)
     signing_on = models.DateField(_("signing on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     cooperative_siren = models.CharField(_("SIREN of the cooperative"), max_length=9, blank=True)

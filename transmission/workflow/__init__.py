@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from crm.identifiers import compact_identifier
@@ -30,6 +31,7 @@ from crm.workflow_engine import (
     Workflow,
     WorkflowError,
 )
+from transmission import employee_information
 from transmission.financing_gate import financing_gate
 from transmission.workflow.guards import GUARDS, OVERRIDE_PERMISSION, may_override_financing_rule
 from transmission.workflow.permissions import (
@@ -43,7 +45,7 @@ from transmission.workflow.permissions import (
 )
 from transmission.workflow.transitions import (
     COURT_DEADLINE_ALERT_DAYS,
-    EMPLOYEES_NOTICE_MONTHS,
+    COURT_HEARING_ALERT_DAYS,
     EXTRA_INPUTS,
     INPUTS,
     MIN_SCIC_CATEGORIES,
@@ -57,7 +59,7 @@ from transmission.workflow.transitions import (
 __all__ = [
     "CASE_WORKFLOW",
     "COURT_DEADLINE_ALERT_DAYS",
-    "EMPLOYEES_NOTICE_MONTHS",
+    "COURT_HEARING_ALERT_DAYS",
     "EXTRA_INPUTS",
     "GUARDS",
     "INPUTS",
@@ -104,7 +106,20 @@ class CaseConflict(TransitionConflict):
     """Someone else is moving or has just moved the same case (API: 409)."""
 
 
+# Transitions whose history row records the compliance warnings of the case as it stood.
+WARNED_TRANSITIONS = ("start_closing", "incorporate")
+
+
 def _history_data(case, name: str, fields: dict, extra: dict) -> dict:
+    data = _override_data(case, name, fields, extra)
+    if name in WARNED_TRANSITIONS:
+        warnings = employee_information.warnings_of(case, today=timezone.localdate())
+        if warnings:
+            data["warnings"] = warnings
+    return data
+
+
+def _override_data(case, name: str, fields: dict, extra: dict) -> dict:
     if not extra.get(OVERRIDE_REASON):
         return {}
     # Recorded only when the plan really blocked: the director took responsibility.

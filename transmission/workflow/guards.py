@@ -157,6 +157,102 @@ def guard_incorporate(case, ctx) -> list[Reason]:
     return reasons
 
 
+# --- Dates the law attaches to a sale (new rules beside the historical guards) --------------
+
+
+def _not_before(case, name: str, earlier: str, message: str) -> list[Reason]:
+    value, before = getattr(case, name), getattr(case, earlier)
+    return [Reason(name, message)] if value and before and value < before else []
+
+
+def guard_employee_information_dates(case, ctx) -> list[Reason]:
+    """The information of employees (transmission.employee_information) only warns; what is
+    refused is a past event dated in the future."""
+    if case.kind != CaseKind.TAKEOVER:
+        return []
+    return [
+        *_not_future(
+            case,
+            "cse_consulted_on",
+            _("The date of the CSE consultation cannot be in the future."),
+            ctx,
+        ),
+        *_not_future(
+            case,
+            "employees_waived_bid_on",
+            _("The date on which the employees waived their right to bid cannot be in the future."),
+            ctx,
+        ),
+    ]
+
+
+def guard_court_opening(case, ctx) -> list[Reason]:
+    if case.kind != CaseKind.TAKEOVER_DISTRESS:
+        return []
+    return _not_future(
+        case,
+        "opening_judgment_on",
+        _("The date of the judgment opening the procedure cannot be in the future."),
+        ctx,
+    )
+
+
+def guard_court_plan(case, ctx) -> list[Reason]:
+    """A judgment adopting the plan is a past event, after the opening of the procedure."""
+    if case.kind != CaseKind.TAKEOVER_DISTRESS:
+        return []
+    return [
+        *_not_future(
+            case,
+            "plan_judgment_on",
+            _("The date of the judgment adopting the plan cannot be in the future."),
+            ctx,
+        ),
+        *_not_before(
+            case,
+            "plan_judgment_on",
+            "opening_judgment_on",
+            _("The plan cannot be adopted before the judgment opening the procedure."),
+        ),
+        *_not_before(
+            case,
+            "court_hearing_on",
+            "opening_judgment_on",
+            _("The hearing cannot come before the judgment opening the procedure."),
+        ),
+    ]
+
+
+def guard_court_incorporation(case, ctx) -> list[Reason]:
+    """In a plan de cession the buyer owns the business only by the court's judgment: no
+    registration without its date; possession follows it."""
+    if case.kind != CaseKind.TAKEOVER_DISTRESS:
+        return []
+    reasons = _needs(
+        case,
+        {
+            "plan_judgment_on": _(
+                "The date of the judgment adopting the takeover plan is missing: the court "
+                "orders the sale."
+            )
+        },
+    )
+    reasons += guard_court_plan(case, ctx)
+    reasons += _not_future(
+        case,
+        "possession_on",
+        _("The date of entry into possession cannot be in the future."),
+        ctx,
+    )
+    reasons += _not_before(
+        case,
+        "possession_on",
+        "plan_judgment_on",
+        _("Entry into possession cannot come before the judgment adopting the plan."),
+    )
+    return reasons
+
+
 def guard_put_on_hold(case, ctx) -> list[Reason]:
     if not case.review_on:
         return [Reason("review_on", _("A case on hold needs a review date."))]
@@ -191,10 +287,10 @@ def guard_reopen(case, ctx) -> list[Reason]:
 GUARDS: dict[str, list[Guard]] = {
     "qualify": [guard_qualify],
     "start_feasibility": [guard_start_feasibility],
-    "start_structuring": [guard_start_structuring],
+    "start_structuring": [guard_start_structuring, guard_court_opening],
     "start_financing": [guard_start_financing],
-    "start_closing": [guard_start_closing],
-    "incorporate": [guard_incorporate],
+    "start_closing": [guard_start_closing, guard_employee_information_dates, guard_court_plan],
+    "incorporate": [guard_incorporate, guard_court_incorporation],
     "put_on_hold": [guard_put_on_hold],
     "resume": [guard_resume],
     "abandon": [guard_abandon],

@@ -12,10 +12,10 @@ TAKEOVERS = (CaseKind.TAKEOVER, CaseKind.TAKEOVER_DISTRESS)
 # associates; Scic: 3 categories of members).
 MIN_SCOP_FOUNDERS = 2
 MIN_SCIC_CATEGORIES = 3
-# French law: employees hear of a sale at least two months before it (under 250 employees).
-EMPLOYEES_NOTICE_MONTHS = 2
 # A takeover in difficulty is flagged this many days before the court's offer deadline.
 COURT_DEADLINE_ALERT_DAYS = 10
+# ... and this many days before its hearing (the bid is defended there).
+COURT_HEARING_ALERT_DAYS = 15
 
 # Who acts (permissions.permission_refusal): the people working on the case, or directors only.
 CASE_STAFF = ("assigned_officer", "director")
@@ -75,6 +75,7 @@ INPUTS: dict[str, list[Input]] = {
     "start_structuring": [
         Input("valuation", (CaseKind.TAKEOVER,)),
         Input("owner_agreement_on", (CaseKind.TAKEOVER,)),
+        Input("opening_judgment_on", (CaseKind.TAKEOVER_DISTRESS,)),
         Input("court_offer_deadline", (CaseKind.TAKEOVER_DISTRESS,)),
     ],
     "start_financing": [
@@ -82,12 +83,20 @@ INPUTS: dict[str, list[Input]] = {
         Input("founding_members", (CaseKind.CREATION,)),
         Input("member_categories", (CaseKind.CREATION,)),
     ],
-    "start_closing": [Input("employees_informed_on", (CaseKind.TAKEOVER,))],
+    "start_closing": [
+        Input("employees_informed_on", (CaseKind.TAKEOVER,)),
+        Input("cse_consulted_on", (CaseKind.TAKEOVER,)),
+        Input("employees_waived_bid_on", (CaseKind.TAKEOVER,)),
+        Input("court_hearing_on", (CaseKind.TAKEOVER_DISTRESS,)),
+        Input("plan_judgment_on", (CaseKind.TAKEOVER_DISTRESS,)),
+    ],
     "incorporate": [
         Input("cooperative_siren"),
         Input("target_form"),
         Input("registered_on"),
         Input("jobs_at_incorporation"),
+        Input("plan_judgment_on", (CaseKind.TAKEOVER_DISTRESS,)),
+        Input("possession_on", (CaseKind.TAKEOVER_DISTRESS,)),
     ],
     "put_on_hold": [Input("review_on")],
     "resume": [],
