@@ -124,6 +124,25 @@ def _at(stage, officer, employees, **fields):
 
 
 @pytest.mark.django_db
+def test_the_information_date_is_asked_only_where_the_law_asks_for_the_information(gate):
+    officer, _director = officer_and_director()
+    small = _at(Stage.FINANCING, officer, 12, employees_informed_on=None)
+    with translation.override("fr"), pytest.raises(services.TransitionRefused) as refused:
+        services.case_transition(case=small, name="start_closing", by=officer)
+    assert list(refused.value.field_errors) == ["employees_informed_on"]
+    large = _at(Stage.FINANCING, officer, 300, employees_informed_on=None)
+    services.case_transition(case=large, name="start_closing", by=officer)
+    waived = _at(Stage.FINANCING, officer, 12, employees_informed_on=None)
+    services.case_transition(
+        case=waived,
+        name="start_closing",
+        by=officer,
+        employees_waived_bid_on=timezone.localdate(),
+    )
+    assert (large.stage, waived.stage) == (Stage.CLOSING, Stage.CLOSING)
+
+
+@pytest.mark.django_db
 def test_going_to_signing_with_a_short_delay_is_allowed_and_recorded(gate):
     officer, _director = officer_and_director()
     today = timezone.localdate()

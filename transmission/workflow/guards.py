@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from crm.identifiers import normalize_siren
 from crm.workflow_engine import Guard, Reason, as_reasons
+from transmission import employee_information
 from transmission.choices import ACTIVE_STAGES, AbandonReason, CaseKind, Stage, TargetForm
 from transmission.financing_gate import financing_gate
 from transmission.workflow.transitions import (
@@ -115,14 +116,21 @@ def guard_start_closing(case, ctx) -> list[Reason]:
                 )
             )
     if case.kind == CaseKind.TAKEOVER:
-        reasons += _needs(
-            case,
-            {
-                "employees_informed_on": _(
-                    "The date on which the employees were informed of the sale is missing."
-                )
-            },
-        )
+        # The date is needed where the law asks for the information: not from 250 employees,
+        # nor once every employee has waived their right to bid.
+        status = employee_information.assess(case, today=ctx.today).status
+        if status not in (
+            employee_information.Status.NOT_APPLICABLE,
+            employee_information.Status.WAIVED,
+        ):
+            reasons += _needs(
+                case,
+                {
+                    "employees_informed_on": _(
+                        "The date on which the employees were informed of the sale is missing."
+                    )
+                },
+            )
         reasons += _not_future(
             case,
             "employees_informed_on",
