@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet, Sum
 
+from backoffice.query import positive_int
 from backoffice.selectors.staff import visible_officers
 from crm.models import Departement, Partner
 from crm.scoping import scope_queryset, territory_of
@@ -37,8 +38,7 @@ class BoardFilters:
     @classmethod
     def from_query(cls, query) -> BoardFilters:
         def number(name):
-            value = query.get(name, "")
-            return int(value) if value.isdigit() else None
+            return positive_int(query.get(name))
 
         kind = query.get("type", "")
         return cls(
