@@ -19,31 +19,8 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.constraints import FieldCheckConstraint
 from crm.models import Organisation
-
-
-class FieldCheckConstraint(models.CheckConstraint):
-    """A check constraint whose validation error belongs to one field of the form."""
-
-    def __init__(self, *args, field: str, **kwargs):
-        self.field = field
-        super().__init__(*args, **kwargs)
-
-    def validate(self, model, instance, exclude=None, using=None, **kwargs):
-        from django.db import DEFAULT_DB_ALIAS
-
-        try:
-            super().validate(model, instance, exclude=exclude, using=using or DEFAULT_DB_ALIAS)
-        except ValidationError as error:
-            raise ValidationError({self.field: error.error_list}) from error
-
-    def deconstruct(self):
-        path, args, kwargs = super().deconstruct()
-        kwargs["field"] = self.field
-        return path, args, kwargs
-
-    def __eq__(self, other):
-        return super().__eq__(other) and getattr(other, "field", None) == self.field
 
 
 class CeaseCause(models.TextChoices):
@@ -231,11 +208,9 @@ class AnnualReview(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        # Not negative: the check constraint's rule (one rule, its message names the field).
     )
-    turnover = models.DecimalField(
-        _("turnover (€)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    turnover = models.DecimalField(_("turnover (€)"), max_digits=14, decimal_places=2)
     result = models.DecimalField(_("net result (€)"), max_digits=14, decimal_places=2)
     result_to_employees = _share("result_to_employees")
     result_to_dividends = _share("result_to_dividends")
@@ -292,6 +267,18 @@ class AnnualReview(models.Model):
                     "The allocation of the result (employees, dividends, reserves) must be "
                     "given in full and sum to 100 %%, and only for a profit."
                 ),
+            ),
+            FieldCheckConstraint(
+                field="share_capital",
+                condition=Q(share_capital__isnull=True) | Q(share_capital__gte=0),
+                name="annualreview_share_capital_not_negative",
+                violation_error_message=_("The share capital cannot be negative."),
+            ),
+            FieldCheckConstraint(
+                field="turnover",
+                condition=Q(turnover__gte=0),
+                name="annualreview_turnover_not_negative",
+                violation_error_message=_("The turnover cannot be negative."),
             ),
             FieldCheckConstraint(
                 field="employee_members",

@@ -1,11 +1,16 @@
 """``make reliability``: the reliability and security scoreboard, on PostgreSQL.
 
 Runs the relevant test subsets (each with a time bound), reads their JUnit reports and the
-counts the authorization matrix writes (tests/security/conftest.py), runs
+counts the tests write (tests/scoreboard.py: matrix cells, fuzzed cases and 5xx, concurrency
+trials and winners, rows lost or duplicated under kills, GDPR residues), runs
 ``manage.py check --deploy`` with production settings, and prints one table. Exit status 1
 when anything failed, so CI can call it:
 
     RELIABILITY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/releve_ci make reliability
+
+``--from-reports DIR`` runs no test: it reads ``DIR/junit.xml`` and ``DIR/counts.jsonl``
+written by a whole-suite run (``.ci/run`` makes ``make test`` write them), so CI prints the
+scoreboard of the run it has just made in seconds instead of running the subsets again.
 
 Environment: ``RELIABILITY_DATABASE_URL`` (default a local ``releve_reliability``
 database), ``RELIABILITY_TIMEOUT`` seconds per subset (default 900), ``RELIABILITY_ONLY``
@@ -55,6 +60,20 @@ SUBSETS = [
 ]
 
 
+def _totals(testcases: list[ET.Element]) -> dict:
+    result = {"tests": len(testcases), "failures": 0, "errors": 0, "skipped": 0}
+    for case in testcases:
+        for outcome in ("failure", "error", "skipped"):
+            if case.find(outcome) is not None:
+                result[outcome + ("s" if outcome != "skipped" else "")] += 1
+    result["status"] = "ok" if not (result["failures"] or result["errors"]) else "FAILED"
+    return result
+
+
+def _testcases(junit: Path) -> list[ET.Element]:
+    return list(ET.parse(junit).getroot().iter("testcase"))
+
+
 def run_subset(args: list[str], counts_file: Path) -> dict:
     paths = [a for a in args if a.startswith("tests/")]
     if not any((ROOT / p.split("::")[0]).exists() for p in paths):
@@ -73,12 +92,24 @@ def run_subset(args: list[str], counts_file: Path) -> dict:
         return {"status": f"timeout after {TIMEOUT}s"}
     if not junit.exists() or junit.stat().st_size == 0:
         return {"status": "no report"}
-    suite = ET.parse(junit).getroot()
-    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    result = _totals(_testcases(junit))
     junit.unlink()
-    result = {key: int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")}
-    result["status"] = "ok" if not (result["failures"] or result["errors"]) else "FAILED"
     return result
+
+
+def subset_of_report(args: list[str], testcases: list[ET.Element]) -> dict:
+    """The subset's tests picked out of a whole-suite JUnit report (file paths, and the
+    ``-k`` words as alternatives matched in the test names)."""
+    paths = [a for a in args if a.startswith("tests/")]
+    words = args[args.index("-k") + 1].split(" or ") if "-k" in args else []
+    prefixes = [p.removesuffix(".py").replace("/", ".") for p in paths]
+    picked = [
+        case
+        for case in testcases
+        if any((case.get("classname", "") + ".").startswith(prefix + ".") for prefix in prefixes)
+        and (not words or any(word in case.get("name", "") for word in words))
+    ]
+    return _totals(picked) if picked else {"status": "absent"}
 
 
 def deploy_warnings() -> tuple[int, str]:
@@ -102,23 +133,52 @@ def deploy_warnings() -> tuple[int, str]:
     return len(issues), "\n".join(issues)
 
 
-def main() -> int:
-    counts_file = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+def read_counts(counts_file: Path) -> dict[str, dict[str, int]]:
+    """Each kind's counts summed over the records the tests wrote (tests/scoreboard.py)."""
+    totals: dict[str, dict[str, int]] = {}
+    if not counts_file.exists():
+        return totals
+    for line in counts_file.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        kind = totals.setdefault(record.pop("kind"), {})
+        for name, value in record.items():
+            kind[name] = kind.get(name, 0) + value
+    return totals
+
+
+# (kind, French line, the counts that must be zero for the board to be green)
+COUNT_LINES = [
+    ("matrix", "Matrice d'autorisation : {checked} cellules vérifiées, {failed} en échec",
+     ["failed"]),
+    ("fuzzing", "Fuzzing : {cases} cas générés, {server_errors} réponses 5xx", ["server_errors"]),
+    ("concurrency", "Concurrence : {trials} requêtes simultanées, {winners} gagnantes", []),
+    ("kills", "Arrêts brutaux : {sent} leads envoyés, {lost} perdus, {duplicated} en double",
+     ["lost", "duplicated"]),
+    ("gdpr", "RGPD : {residues} résidu(s) après effacement", ["residues"]),
+]  # fmt: skip
+
+
+def main(argv: list[str]) -> int:
+    reports = Path(argv[argv.index("--from-reports") + 1]) if "--from-reports" in argv else None
     rows, failed = [], False
     only = os.environ.get("RELIABILITY_ONLY", "")  # e.g. "Backups,GDPR": a quick partial run
+    if reports is not None:
+        counts_file = reports / "counts.jsonl"
+        testcases = _testcases(reports / "junit.xml")
+    else:
+        counts_file = Path(tempfile.mkstemp(suffix=".jsonl")[1])
     for label, args in SUBSETS:
         if only and not any(word.strip().lower() in label.lower() for word in only.split(",")):
             continue
-        result = run_subset(args, counts_file)
+        if reports is not None:
+            result = subset_of_report(args, testcases)
+        else:
+            result = run_subset(args, counts_file)
         rows.append((label, result))
         failed |= result["status"] not in ("ok", "absent")
-    cells = checked = 0
-    for line in counts_file.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record.get("kind") == "matrix":
-            checked += record["checked"]
-            cells += record["failed"]
-    counts_file.unlink()
+    counts = read_counts(counts_file)
+    if reports is None:
+        counts_file.unlink()
     warnings, details = deploy_warnings()
     failed |= warnings > 0
 
@@ -131,7 +191,13 @@ def main() -> int:
             f"{label:45} {result['status']:16} {result.get('tests', '-'):>6} "
             f"{shown:>7} {result.get('skipped', '-'):>8}"
         )
-    print(f"\nMatrice d'autorisation : {checked} cellules vérifiées, {cells} en échec")
+    print()
+    for kind, line, must_be_zero in COUNT_LINES:
+        if kind not in counts:
+            print(line.split(" :")[0] + " : non mesuré (aucun test de ce type n'a tourné)")
+            continue
+        print(line.format(**counts[kind]))
+        failed |= any(counts[kind].get(name, 0) for name in must_be_zero)
     print(f"manage.py check --deploy : {warnings} avertissement(s)")
     if details:
         print(details)
@@ -140,4 +206,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from backoffice.query import positive_int
 from backoffice.selectors.staff import visible_officers
 from crm.models import Departement, Partner
 from crm.scoping import scope_queryset, territory_of
@@ -61,8 +62,7 @@ class BoardFilters:
     @classmethod
     def from_query(cls, query) -> BoardFilters:
         def number(name):
-            value = query.get(name, "")
-            return int(value) if value.isdigit() else None
+            return positive_int(query.get(name))
 
         kind = query.get("type", "")
         return cls(

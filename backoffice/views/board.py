@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from backoffice.access import backoffice_view
+from backoffice.query import positive_int
 from backoffice.selectors import board
 from transmission.choices import ACTIVE_STAGES
 
@@ -28,8 +29,7 @@ def pipeline_column(request, stage: str):
     """The next page of one column's cards (htmx "voir plus")."""
     if stage not in ACTIVE_STAGES:
         raise Http404
-    page = request.GET.get("page", "2")
-    page = int(page) if page.isdigit() else 2
+    page = positive_int(request.GET.get("page"), default=2)
     filters = board.BoardFilters.from_query(request.GET)
     today = timezone.localdate()
     cards, has_more = board.column_page(

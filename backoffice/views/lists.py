@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backoffice.access import backoffice_view
+from backoffice.query import positive_int
 from backoffice.selectors import lists
 from backoffice.selectors.staff import visible_officers
 from crm.models import ContactRole, Organisation
@@ -64,10 +65,6 @@ def _list_page(request, template: str, rows, nav: str, **extra):
     return render(request, template, context)
 
 
-def _number(value: str) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @backoffice_view
 def case_list(request):
     get = request.GET
@@ -76,7 +73,7 @@ def case_list(request):
         term=get.get("q", ""),
         stage=get.get("etape", "") if get.get("etape", "") in Stage.values else "",
         kind=get.get("type", "") if get.get("type", "") in CaseKind.values else "",
-        officer_id=_number(get.get("charge", "")),
+        officer_id=positive_int(get.get("charge")),
         open_only=get.get("ouverts") == "1",
         sort=get.get("tri", ""),
         tag=get.get("etiquette", "") if get.get("etiquette", "") in CaseTag.values else "",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("crm", "0005_gdpr_operations"),
+        ("crm", "0006_organisation_siren_partial_unique"),
     ]
 
     operations = [

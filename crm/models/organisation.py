@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm import identifiers
+from crm.constraints import FieldUniqueConstraint
 from crm.models.naf import NafVersion
 from crm.models.territory import Departement
 
@@ -29,7 +30,8 @@ class CooperativeType(models.TextChoices):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    siren = models.CharField(_("SIREN"), max_length=9, unique=True, null=True, blank=True)
+    # Unique when known (partial index below): an organisation without a SIREN is NULL.
+    siren = models.CharField(_("SIREN"), max_length=9, null=True, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     naf_code = models.CharField(_("NAF code"), max_length=6, blank=True)
     naf_version = models.CharField(
@@ -66,6 +68,15 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
+            # A partial unique index: a blank SIREN written around the model's clean() (an
+            # import, a raw update) never collides with another blank one.
+            FieldUniqueConstraint(
+                field="siren",
+                fields=["siren"],
+                condition=Q(siren__isnull=False) & ~Q(siren=""),
+                name="organisation_siren_unique",
+                violation_error_message=_("An organisation with this SIREN already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(siret="") | Q(siren__isnull=False),
                 name="organisation_siret_needs_siren",

@@ -140,6 +140,14 @@ class FinancingLine(FSMModelMixin, models.Model):
                 condition=~Q(family=InstrumentFamily.GUARANTEE) | ~Q(status__in=DISBURSED_STATUSES),
                 name="financingline_guarantee_never_disbursed",
             ),
+            # Money is paid out after it is granted, never before.
+            models.CheckConstraint(
+                condition=Q(disbursed_on__isnull=True)
+                | Q(decision_on__isnull=True)
+                | Q(disbursed_on__gte=models.F("decision_on")),
+                name="financingline_paid_after_decision",
+                violation_error_message=_("The payment date cannot precede the decision date."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +216,8 @@ class FinancingLine(FSMModelMixin, models.Model):
             errors["amount_disbursed"] = _(
                 "The amount disbursed cannot exceed the amount committed."
             )
+        if self.disbursed_on and self.decision_on and self.disbursed_on < self.decision_on:
+            errors["disbursed_on"] = _("The payment date cannot precede the decision date.")
         if self.family == InstrumentFamily.GUARANTEE:
             if self.secures_id is None:
                 errors["secures"] = _("A guarantee must name the line it secures.")
@@ -263,9 +273,10 @@ class LineDecision(AppendOnlyRecord):
     change_refused_message = _("The decisions on a financing line cannot be changed.")
     delete_refused_message = _("The decisions on a financing line cannot be deleted.")
 
+    # PROTECT: a decided line keeps its decisions (a draft line, which has none, may go).
     line = models.ForeignKey(
         FinancingLine,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="decisions",
         verbose_name=_("financing line"),
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from api import services
 from api.models import IdempotencyRecord
+from tests import scoreboard
 from tests.api import urls as test_urls
 from tests.api.conftest import assert_problem, post_concurrently
 
@@ -147,6 +148,7 @@ def test_twenty_concurrent_identical_requests_make_one_record(
     )
 
     statuses = sorted(status for status, _ in results)
+    scoreboard.record("concurrency", trials=len(results), winners=len(test_urls.executions))
     assert len(results) == 20
     assert set(statuses) <= {201, 409}, statuses
     assert test_urls.executions == ["banque-alpha"]

@@ -12,6 +12,7 @@ from api import services
 from api.models import IdempotencyRecord, RejectedSubmission
 from crm.models import LawfulBasis, NafEntry, Organisation, Person
 from crm.roles import Role
+from tests import scoreboard
 from tests.api.conftest import assert_problem, post_concurrently
 from tests.factories import OrganisationFactory, PartnerFactory, staff_user, valid_siren
 from tests.transmission.factories import CaseFactory, closing_data_for
@@ -341,6 +342,7 @@ def test_twenty_concurrent_identical_leads_make_one_record(
     )
 
     statuses = [status for status, _body in results]
+    scoreboard.record("concurrency", trials=len(results), winners=LeadSubmission.objects.count())
     assert len(results) == 20
     assert set(statuses) <= {201, 409}, statuses
     assert LeadSubmission.objects.count() == 1
@@ -628,6 +630,7 @@ def test_concurrent_leads_for_one_company_open_a_single_case(
         {"Authorization": f"Api-Key {partner_key}", "Content-Type": "application/json"},
     )
     statuses = [status for status, _body in results]
+    scoreboard.record("concurrency", trials=senders, winners=Case.objects.count())
 
     assert statuses == [201] * senders
     assert Case.objects.count() == 1

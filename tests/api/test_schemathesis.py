@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from api import services
 from api.problems import PROBLEM_CONTENT_TYPE
 from crm.roles import Role
+from tests import scoreboard
 from tests.factories import PartnerFactory, regional_union, staff_user, valid_siren
 from tests.financement.factories import BANK_LOAN, MOVEMENT_LOAN, line_in, plan_for
 from tests.transmission.factories import CaseFactory, complete_data
@@ -256,6 +257,8 @@ def test_whole_schema(world, wsgi_app):
                 failures.append(f"{operation.label} ({mode.value}): {str(failure)[:3000]}")
 
     total = sum(calls.values())
+    server_errors = sum(count for (_label, status), count in statuses.items() if status >= 500)
+    scoreboard.record("fuzzing", cases=total, server_errors=server_errors)
     print(f"schemathesis: {total} cases over {len(calls)} operations "
           f"in {time.monotonic() - started:.1f}s: {dict(calls)}")  # fmt: skip
     print("by operation and status:", dict(sorted(statuses.items())))

@@ -18,6 +18,7 @@ from crm.models import GdprOperation, Person
 from crm.redaction import REDACTED, history_redaction, redact_row, redact_text
 from crm.roles import Role
 from financement.models import LineDecision
+from tests import scoreboard
 from tests.factories import PartnerFactory, staff_user, valid_siren
 from tests.financement.factories import BANK_LOAN, line_in, plan_for
 from transmission import intake, services
@@ -151,7 +152,9 @@ def test_erasure_leaves_no_trace_in_any_text_column_and_keeps_the_counts(world):
     assert _residues([EMAIL, PHONE, FULL_NAME])  # the world does hold them
     counts = gdpr.gdpr_erase(email=EMAIL, by=staff_user(Role.ADMINISTRATOR))
     assert counts["crm.person"] == 1 and counts["transmission"] >= 3
-    assert _residues([EMAIL, PHONE, FULL_NAME]) == []
+    residues = _residues([EMAIL, PHONE, FULL_NAME])
+    scoreboard.record("gdpr", residues=len(residues))
+    assert residues == []
     assert {m: m._base_manager.count() for m in before} == before
     # The bystander is untouched, history is still history.
     bystander = Person.objects.get(email="lucie@example.invalid")

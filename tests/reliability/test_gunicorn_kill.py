@@ -16,6 +16,7 @@ from api import services
 from bench.benchmarks import gunicorn
 from bench.load import lead_body
 from crm.models import Organisation
+from tests import scoreboard
 from tests.factories import PartnerFactory
 from transmission.models import Case, LeadSubmission
 
@@ -99,6 +100,10 @@ def test_killed_workers_lose_or_duplicate_no_lead(requires_postgresql):
     unanswered = {serial: status for serial, status in statuses.items() if status not in (200, 201)}
     assert len(statuses) == LEADS and not unanswered, unanswered
     sirens = {json.loads(lead_body(serial))["company"]["siren"] for serial, _ in leads}
+    kept = LeadSubmission.objects.filter(partner=partner).count()
+    scoreboard.record(
+        "kills", sent=LEADS, lost=max(LEADS - kept, 0), duplicated=max(kept - LEADS, 0)
+    )
     # Each lead once: one submission, one organisation and one case per SIREN.
     assert LeadSubmission.objects.filter(partner=partner).count() == LEADS
     assert Organisation.objects.filter(siren__in=sirens).count() == LEADS

@@ -1,12 +1,8 @@
-"""Counts the authorization matrix's cells for ``make reliability`` (scripts/reliability.py).
-
-When ``RELIABILITY_COUNTS`` names a file, each matrix test adds its cells checked and failed
-to it (one JSON object per line)."""
-
-import json
-import os
+"""Counts the authorization matrix's cells for the reliability scoreboard (tests.scoreboard)."""
 
 import pytest
+
+from tests import scoreboard
 
 
 class Cells(list):
@@ -22,10 +18,4 @@ class Cells(list):
 def matrix_cells():
     cells = Cells()
     yield cells
-    target = os.environ.get("RELIABILITY_COUNTS")
-    if target:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(
-                json.dumps({"kind": "matrix", "checked": len(cells), "failed": cells.failures})
-                + "\n"
-            )
+    scoreboard.record("matrix", checked=len(cells), failed=cells.failures)

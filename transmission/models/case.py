@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin
 
+from crm.constraints import FieldCheckConstraint
 from crm.models import Organisation, Partner, RegionalUnion
 from crm.workflow_engine import fsm_transition
 from transmission.choices import (
@@ -45,9 +46,10 @@ class Case(FSMModelMixin, models.Model):
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now)
 
+    # PROTECT: deleting an organisation must never take its cases and their history with it.
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("organisation"),
     )
@@ -152,6 +154,12 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["stage", "kind"]),
         ]
         constraints = [
+            FieldCheckConstraint(
+                field="valuation",
+                condition=Q(valuation__isnull=True) | Q(valuation__gte=0),
+                name="case_valuation_not_negative",
+                violation_error_message=_("The valuation cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=~Q(stage=Stage.ABANDONED) | ~Q(abandon_reason=""),
                 name="case_abandoned_has_reason",

@@ -65,8 +65,9 @@ class StageChange(AppendOnlyRecord):
     change_refused_message = _("The history of a case cannot be changed.")
     delete_refused_message = _("The history of a case cannot be deleted.")
 
+    # PROTECT: the history outlives nothing it describes (a case with history is not deleted).
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("case")
+        Case, on_delete=models.PROTECT, related_name="stage_changes", verbose_name=_("case")
     )
     source_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     target_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)

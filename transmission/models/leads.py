@@ -60,9 +60,10 @@ class LeadSubmission(models.Model):
         related_name="lead_submissions",
         verbose_name=_("partner"),
     )
+    # PROTECT: nothing a partner sent is lost, not even by deleting the case it opened.
     case = models.ForeignKey(
         Case,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         related_name="lead_submissions",
         verbose_name=_("case"),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('transmission', '0003_history_redaction'),
+        ('transmission', '0004_protect_history_valuation_not_negative'),
     ]
 
     operations = [
