@@ -30,7 +30,13 @@ from crm.workflow_engine import (
     WorkflowError,
 )
 from transmission.financing_gate import financing_gate
-from transmission.workflow.guards import GUARDS, OVERRIDE_PERMISSION, may_override_financing_rule
+from transmission.workflow.guards import (
+    GUARDS,
+    OVERRIDE_PERMISSION,
+    may_override_financing_rule,
+    route_refusal,
+    seed_scop_reasons,
+)
 from transmission.workflow.permissions import (
     is_assigned_officer,
     is_director_of,
@@ -41,6 +47,7 @@ from transmission.workflow.permissions import (
     permission_refusal as _permission_refusal,
 )
 from transmission.workflow.transitions import (
+    COOPERATIVE_NAME,
     COURT_DEADLINE_ALERT_DAYS,
     EMPLOYEES_NOTICE_MONTHS,
     EXTRA_INPUTS,
@@ -55,6 +62,7 @@ from transmission.workflow.transitions import (
 
 __all__ = [
     "CASE_WORKFLOW",
+    "COOPERATIVE_NAME",
     "COURT_DEADLINE_ALERT_DAYS",
     "EMPLOYEES_NOTICE_MONTHS",
     "EXTRA_INPUTS",
@@ -83,6 +91,8 @@ __all__ = [
     "is_director_of",
     "may_override_financing_rule",
     "permission_refusal",
+    "route_refusal",
+    "seed_scop_reasons",
     "spec",
     "split_input",
     "stage_refusal",
@@ -104,6 +114,8 @@ class CaseConflict(TransitionConflict):
 
 
 def _history_data(case, name: str, fields: dict, extra: dict) -> dict:
+    if (extra.get(COOPERATIVE_NAME) or "").strip():
+        return {COOPERATIVE_NAME: extra[COOPERATIVE_NAME].strip()}
     if not extra.get(OVERRIDE_REASON):
         return {}
     # Recorded only when the plan really blocked: the director took responsibility.
