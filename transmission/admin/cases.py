@@ -8,6 +8,8 @@ through ``transmission.extension_points``, never by re-registering this admin.
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,7 @@ TRANSITION_ONLY_FIELDS = [
     "registered_on",
 ]
 ALWAYS_READ_ONLY = [
+    "cooperative_link",
     "reference",
     "stage",
     "previous_stage",
@@ -97,7 +100,9 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
             {
                 "fields": [
                     "jobs_at_stake",
+                    "route",
                     "target_form",
+                    "seed_scop",
                     "founding_members",
                     "member_categories",
                     "valuation",
@@ -116,6 +121,7 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
                     "signing_on",
                     "registered_on",
                     "cooperative_siren",
+                    "cooperative_link",
                     "jobs_at_incorporation",
                 ]
             },
@@ -152,6 +158,14 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    @admin.display(description=_("cooperative"))
+    def cooperative_link(self, obj):
+        """The cooperative's own record (set at incorporation), read-only."""
+        if obj is None or obj.cooperative_id is None:
+            return "—"
+        url = reverse("admin:crm_organisation_change", args=[obj.cooperative_id])
+        return format_html('<a href="{}">{}</a>', url, obj.cooperative)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
