@@ -19,7 +19,12 @@ from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_on_fo
 from transmission import extension_points, services
 from transmission.choices import ActivityKind
 from transmission.models import Activity, Case, StageChange
-from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
+from transmission.workflow import (
+    CASE_WORKFLOW,
+    COOPERATIVE_NAME,
+    OVERRIDE_REASON,
+    is_director_of,
+)
 from transmission.workflow.permissions import works_on_case_refusal
 
 # Closing data arrive with the transition that needs them, never through the change form.
@@ -75,7 +80,10 @@ class ActivityInline(TerritoryChoicesMixin, admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     workflow = CASE_WORKFLOW
-    extra_input_labels = {OVERRIDE_REASON: _("override reason (director, unbalanced plan)")}
+    extra_input_labels = {
+        OVERRIDE_REASON: _("override reason (director, unbalanced plan)"),
+        COOPERATIVE_NAME: _("name of the new cooperative (default: the company's)"),
+    }
 
     list_display = [
         "reference",
