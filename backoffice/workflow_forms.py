@@ -135,6 +135,12 @@ class CaseTransitionForm(WorkflowForm):
         self.label = case_transition_label(name)
         self.initial.setdefault("version", case.version)
         self._add_inputs(Case, case_workflow.input_fields(case, name), case)
+        if case_workflow.COOPERATIVE_NAME in case_workflow.extra_inputs(name):
+            self.fields[case_workflow.COOPERATIVE_NAME] = forms.CharField(
+                label=_("name of the new cooperative (default: the company's)"),
+                required=False,
+                max_length=200,
+            )
         if case_workflow.OVERRIDE_REASON in case_workflow.extra_inputs(name):
             self.fields[case_workflow.OVERRIDE_REASON] = forms.CharField(
                 label=_("override reason (director, unbalanced plan)"),

@@ -147,13 +147,14 @@ def seed(ctx: DemoContext) -> None:
 
     last_day = min(ctx.today, timezone.localdate())
     incorporated = (
-        Case.objects.filter(stage=Stage.INCORPORATED, organisation__cooperative_since__isnull=False)
-        .select_related("organisation")
+        Case.objects.filter(stage=Stage.INCORPORATED, cooperative__cooperative_since__isnull=False)
+        .select_related("cooperative")
         .order_by("pk")
     )
     followed = set()
     for case in incorporated:
-        organisation = case.organisation
+        # The cooperative's own record: a newco, or the company that transformed itself.
+        organisation = case.cooperative
         if organisation.pk in followed or organisation.cooperative_ceased_on:
             continue
         followed.add(organisation.pk)

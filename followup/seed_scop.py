@@ -16,8 +16,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from transmission.legal import SEED_SCOP_YEARS as PATH_YEARS
+from transmission.legal import seed_scop_deadline
+
+# The date rule lives with the legal model (transmission.legal), set on the cooperative at
+# incorporation (``Organisation.seed_scop_until``); re-exported for the path's callers.
+__all__ = [
+    "PATH_YEARS",
+    "TARGET_SHARE",
+    "SeedScopYear",
+    "expected_share",
+    "is_behind",
+    "seed_scop_deadline",
+    "seed_scop_path",
+]
+
 TARGET_SHARE = Decimal(50)
-PATH_YEARS = 7
 _CENT = Decimal("0.01")
 
 
@@ -38,11 +52,6 @@ def _pairs(reviews) -> dict[int, Decimal]:
             year, share = review.year, review.employee_capital_share
         shares[int(year)] = None if share is None else Decimal(share)
     return shares
-
-
-def seed_scop_deadline(since: datetime.date) -> datetime.date:
-    """31 December of the 7th year after the transformation on ``since`` (DOMAIN.md)."""
-    return datetime.date(since.year + PATH_YEARS, 12, 31)
 
 
 def expected_share(year: int, deadline: datetime.date, start_share: Decimal) -> Decimal:

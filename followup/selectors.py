@@ -27,8 +27,8 @@ from filieres.selectors import in_filiere
 from followup import indicators
 from followup.models import AnnualReview, CooperativeFollowUp
 from followup.revision import REASON_LABELS, REMINDER_DAYS, YearFigures, add_years, revision_due
-from followup.seed_scop import is_behind, seed_scop_deadline, seed_scop_path
-from transmission.choices import CaseKind, TargetForm
+from followup.seed_scop import is_behind, seed_scop_path
+from transmission.choices import CaseKind
 
 # Reviews are expected for the year of incorporation and the next ones, this many years in
 # all (at least five, by the brief; seven covers a Scop d'amorçage's path to 50 %).
@@ -189,20 +189,24 @@ def seed_scops_behind(*, user) -> list[SeedScopAlert]:
     """Active Scop d'amorçage cooperatives in the user's territory whose employees' share of
     capital, on their latest annual review, is behind the straight line to 50 %.
 
-    A cooperative is a Scop d'amorçage when the case it was born from targeted that form
-    (``Case.target_form``); the transformation is its incorporation (``cooperative_since``).
+    A cooperative is a Scop d'amorçage when it carries its deadline
+    (``Organisation.seed_scop_until``, set at the transformation, its ``cooperative_since``).
     The line starts from the share of the transformation year's review; without that review,
     from 0 % (the most lenient line). Two queries whatever the number of cooperatives.
     """
     rows = list(
         follow_ups(user)
         .filter(
-            case__target_form=TargetForm.SCOP_AMORCAGE,
+            organisation__seed_scop_until__isnull=False,
             organisation__cooperative_since__isnull=False,
             organisation__cooperative_ceased_on__isnull=True,
         )
         .values_list(
-            "pk", "organisation_id", "organisation__name", "organisation__cooperative_since"
+            "pk",
+            "organisation_id",
+            "organisation__name",
+            "organisation__cooperative_since",
+            "organisation__seed_scop_until",
         )
     )
     shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
@@ -211,10 +215,9 @@ def seed_scops_behind(*, user) -> list[SeedScopAlert]:
     ).values_list("follow_up_id", "year", "employee_capital_share"):
         shares[follow_up_id].append((year, share))
     alerts = []
-    for pk, organisation_id, name, since in rows:
+    for pk, organisation_id, name, since, deadline in rows:
         reviews = shares[pk]
         start_share = dict(reviews).get(since.year) or 0
-        deadline = seed_scop_deadline(since)
         path = seed_scop_path(reviews, deadline, start_share)
         if not is_behind(path):
             continue

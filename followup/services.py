@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from crm import scoping
 from crm.actors import is_system
-from crm.models import Organisation
+from crm.models import Organisation, OrganisationStatus
 from crm.roles import Role
 from followup.models import AnnualReview, CeaseCause, CooperativeFollowUp
 from transmission.choices import Stage
@@ -104,14 +104,15 @@ def follow_up_open(*, organisation: Organisation, by, case=None) -> CooperativeF
 def follow_up_on_incorporation(*, case, source_stage, target_stage, stage_change) -> None:
     """Stage-change listener: an incorporated case hands over to the cooperative's record.
 
-    Runs inside the transition's transaction (after transmission made the organisation a
-    cooperative), so the record commits or rolls back with the incorporation.
+    Runs inside the transition's transaction (after transmission recorded the cooperative,
+    ``case.cooperative``), so the record commits or rolls back with the incorporation.
     """
     if target_stage != Stage.INCORPORATED:
         return
     from crm.actors import SYSTEM
 
-    follow_up_open(organisation=case.organisation, case=case, by=SYSTEM)
+    # The cooperative's own legal person: the target itself only on a transformation.
+    follow_up_open(organisation=case.cooperative, case=case, by=SYSTEM)
 
 
 @transaction.atomic
@@ -166,7 +167,8 @@ def cooperative_cease(
         organisation=locked
     )
     locked.cooperative_ceased_on = on
-    locked.save(update_fields=["cooperative_ceased_on", "updated_at"])
+    locked.status = OrganisationStatus.CEASED
+    locked.save(update_fields=["cooperative_ceased_on", "status", "updated_at"])
     follow_up.cease_cause = cause
     follow_up.save(update_fields=["cease_cause"])
     organisation.refresh_from_db()

@@ -58,7 +58,6 @@ class TargetForm(models.TextChoices):
     SCIC_SAS = "scic_sas", _("Scic SAS")
     SCIC_SARL = "scic_sarl", _("Scic SARL")
     SCIC_SA = "scic_sa", _("Scic SA")
-    SCOP_AMORCAGE = "scop_amorcage", _("Scop d'amorçage")
 
     @property
     def is_scic(self) -> bool:
@@ -66,9 +65,22 @@ class TargetForm(models.TextChoices):
 
     @property
     def legal_form(self) -> str:
-        """The crm.LegalForm code ("sarl", "sas", "sa"); empty for a Scop d'amorçage."""
-        suffix = self.value.rsplit("_", 1)[-1]
-        return suffix if suffix in ("sarl", "sas", "sa") else ""
+        """The crm.LegalForm code: "sarl", "sas" or "sa" (every target form has one; a Scop
+        d'amorçage is a status of a Scop, ``Case.seed_scop``, not a form)."""
+        return self.value.rsplit("_", 1)[-1]
+
+
+class CaseRoute(models.TextChoices):
+    """How the cooperative comes into being, i.e. which legal person it is (DOMAIN.md)."""
+
+    # The company itself becomes a Scop/Scic: same legal person, same SIREN, new form.
+    TRANSFORMATION = "transformation", _("transformation of the company itself")
+    # A new cooperative (its own SIREN) buys the shares or the business; the target is sold.
+    NEWCO_PURCHASE = "newco_purchase", _("purchase by a new cooperative")
+    # A court-ordered plan de cession: always a new cooperative; the target is liquidated.
+    COURT_PLAN = "court_plan", _("court-ordered plan de cession")
+    CREATION = "creation", _("creation ex nihilo")
+    CONVERSION = "conversion", _("conversion of an association or cooperative")
 
 
 class AbandonReason(models.TextChoices):

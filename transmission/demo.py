@@ -23,12 +23,20 @@ from django.utils import timezone
 
 from crm.demo import demo_organisation
 from crm.demo_framework import DemoContext
-from crm.models import CooperativeType, LegalForm, Organisation, RegionalUnionDepartement
+from crm.models import (
+    CooperativeType,
+    LegalForm,
+    Organisation,
+    OrganisationStatus,
+    RegionalUnionDepartement,
+)
 from crm.territories import coverage_on
+from transmission import legal
 from transmission.choices import (
     AbandonReason,
     ActivityKind,
     CaseKind,
+    CaseRoute,
     CaseSource,
     DeclineReason,
     Stage,
@@ -78,6 +86,15 @@ SCIC_SHARE = {
     CaseKind.TAKEOVER: 0.08,
     CaseKind.TAKEOVER_DISTRESS: 0.05,
 }
+# How takeovers reach the cooperative (DOMAIN.md): most healthy takeovers go through a new
+# cooperative buying the shares; a company in difficulty mostly through a court plan.
+ROUTE_WEIGHTS = {
+    CaseKind.TAKEOVER: {CaseRoute.NEWCO_PURCHASE: 65, CaseRoute.TRANSFORMATION: 35},
+    CaseKind.TAKEOVER_DISTRESS: {CaseRoute.COURT_PLAN: 85, CaseRoute.TRANSFORMATION: 15},
+}
+# Share of Scops born from a transformation that are Scops d'amorçage.
+SEED_SCOP_SHARE = 0.25
+SOCIETES = (LegalForm.SARL, LegalForm.SAS, LegalForm.SA)
 DECLINE_SHARE = 0.08
 ABANDON_SHARE = 0.30
 HOLD_SHARE = 0.15
@@ -129,6 +146,8 @@ class Plan:
     hold_review_on: datetime.date | None = None
     # When the past rows happened: the creation, then each past event (strictly increasing).
     moments: list[datetime.datetime] = field(default_factory=list)
+    # A newco route's new cooperative (unsaved until the organisations are bulk-created).
+    cooperative: Organisation | None = None
 
 
 def seed(ctx: DemoContext) -> None:
@@ -167,6 +186,9 @@ def seed(ctx: DemoContext) -> None:
             organisation.legal_form = ctx.rng.choice(
                 [LegalForm.ASSOCIATION, LegalForm.ASSOCIATION, LegalForm.COOPERATIVE_OTHER]
             )
+        if plan.kind == CaseKind.TAKEOVER and organisation.legal_form == LegalForm.ASSOCIATION:
+            # An association is not taken over by its employees: it converts.
+            organisation.legal_form = LegalForm.SARL
         organisations.append(organisation)
 
     cases, numbers = [], defaultdict(int)
@@ -186,9 +208,16 @@ def seed(ctx: DemoContext) -> None:
                 partners,
             )
         )
+    # New cooperatives first: the targets they took over point to them.
+    Organisation.objects.bulk_create([plan.cooperative for plan in plans if plan.cooperative])
+    for plan, organisation in zip(plans, organisations, strict=True):
+        if plan.cooperative:
+            organisation.taken_over_by = plan.cooperative
     Organisation.objects.bulk_create(organisations)
-    for case, organisation in zip(cases, organisations, strict=True):
+    for plan, case, organisation in zip(plans, cases, organisations, strict=True):
         case.organisation = organisation
+        if case.stage == Stage.INCORPORATED:
+            case.cooperative = plan.cooperative or organisation
     Case.objects.bulk_create(cases)
     # Counters outlive wiped demo cases (they belong to the UR): overwrite them.
     CaseReferenceCounter.objects.bulk_create(
@@ -401,9 +430,22 @@ def _case(ctx, plan: Plan, organisation, ur_id, reference, officer, partners) ->
         if "start_structuring" in done:
             case.court_offer_deadline = max(case.court_offer_deadline, on["start_structuring"])
         _court_calendar(case, done, on)
+    if plan.kind in legal.ROUTES_BY_KIND and not legal.default_route(plan.kind):
+        # Chosen while structuring; a few older leads already know it.
+        if "start_structuring" in done or rng.random() < 0.1:
+            case.route = _route(ctx, plan, organisation)
+    else:
+        case.route = legal.default_route(plan.kind)
     if "start_financing" in done:
+        if not case.route:
+            case.route = _route(ctx, plan, organisation)
         form = _target_form(ctx, plan)
         case.target_form = form
+        case.seed_scop = (
+            legal.seed_scop_allowed(case.route, form)
+            and organisation.legal_form in SOCIETES
+            and rng.random() < SEED_SCOP_SHARE
+        )
         if plan.kind == CaseKind.CREATION:
             if plan.scic:
                 case.member_categories = rng.randint(3, 5)
@@ -425,14 +467,33 @@ def _case(ctx, plan: Plan, organisation, ur_id, reference, officer, partners) ->
         if plan.kind in (CaseKind.CREATION, CaseKind.CONVERSION) and rng.random() < 0.5:
             case.general_meeting_on = registered - datetime.timedelta(days=rng.randint(10, 40))
         form = TargetForm(case.target_form)
-        if not organisation.siren:
-            organisation.siren = ctx.next_siren()
-        case.cooperative_siren = organisation.siren
-        organisation.cooperative_type = (
+        if legal.is_newco(case.route):
+            # The new cooperative: its own SIREN, where the business is; the target is sold
+            # or liquidated and keeps its history.
+            cooperative = Organisation(
+                name=f"{organisation.name} Coop",
+                siren=ctx.next_siren(),
+                naf_code=organisation.naf_code,
+                naf_version=organisation.naf_version,
+                employees=case.jobs_at_incorporation,
+                postal_code=organisation.postal_code,
+                departement_id=organisation.departement_id,
+            )
+            plan.cooperative = cooperative
+            organisation.status = legal.target_status_after(case.route)
+        else:
+            cooperative = organisation
+            if not organisation.siren:
+                organisation.siren = ctx.next_siren()
+        case.cooperative_siren = cooperative.siren
+        cooperative.cooperative_type = (
             CooperativeType.SCIC if form.is_scic else CooperativeType.SCOP
         )
-        organisation.legal_form = form.legal_form or organisation.legal_form
-        organisation.cooperative_since = registered
+        cooperative.legal_form = form.legal_form
+        cooperative.cooperative_since = registered
+        cooperative.status = OrganisationStatus.ACTIVE
+        if case.seed_scop:
+            cooperative.seed_scop_until = legal.seed_scop_deadline(registered)
     if stage == Stage.ABANDONED:
         case.abandon_reason, case.abandon_comment = plan.abandon_reason, plan.abandon_comment
         case.previous_stage = past[-1].source
@@ -462,9 +523,17 @@ def _target_form(ctx: DemoContext, plan: Plan) -> str:
             [TargetForm.SCIC_SAS, TargetForm.SCIC_SARL, TargetForm.SCIC_SA], [70, 25, 5]
         )[0]
     return ctx.rng.choices(
-        [TargetForm.SCOP_SARL, TargetForm.SCOP_SAS, TargetForm.SCOP_SA, TargetForm.SCOP_AMORCAGE],
-        [50, 35, 5, 10],
+        [TargetForm.SCOP_SARL, TargetForm.SCOP_SAS, TargetForm.SCOP_SA], [55, 40, 5]
     )[0]
+
+
+def _route(ctx: DemoContext, plan: Plan, organisation: Organisation) -> str:
+    """A takeover's route: only a société can transform itself (an EI is always bought)."""
+    weights = ROUTE_WEIGHTS[plan.kind]
+    if organisation.legal_form not in SOCIETES:
+        weights = {route: w for route, w in weights.items() if legal.is_newco(route)}
+    routes, shares = zip(*weights.items(), strict=True)
+    return ctx.rng.choices(routes, shares)[0]
 
 
 def _activities(ctx: DemoContext, plan: Plan, case: Case) -> list[Activity]:

@@ -197,6 +197,19 @@ def _open_case_of(organisation: Organisation | None) -> Case | None:
     )
 
 
+def _open_case_of_new_cooperative(siren: str | None) -> Case | None:
+    """The open case whose new cooperative (a newco, not yet registered) has this SIREN: a lead
+    about the newco joins the case of the company it is taking over."""
+    if not siren:
+        return None
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .filter(cooperative_siren=siren, stage__in=OPEN_STAGES)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def _departement_of(company: dict[str, Any]) -> Departement:
     """The company's département; a postal code serving two départements is resolved by the
     commune (``city``). Errors name ``company.postal_code`` or ``company.city``."""
@@ -325,7 +338,7 @@ def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> Lea
 
     siren = company.get("siren")
     organisation = Organisation.objects.filter(siren=siren).first() if siren else None
-    case = _open_case_of(organisation)
+    case = _open_case_of(organisation) or _open_case_of_new_cooperative(siren)
     if case is None:
         # A known company's case goes where the company is, whatever the lead says.
         place = _lead_place(organisation.departement if organisation else departement)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from crm import scoping
 from crm.actors import is_system
-from crm.models import CooperativeType, Organisation, Partner, RegionalUnion
+from crm.models import CooperativeType, Organisation, OrganisationStatus, Partner, RegionalUnion
 from crm.roles import Role
 from crm.territories import regional_union_for_departement
 from crm.workflow_engine import (
@@ -26,8 +26,9 @@ from crm.workflow_engine import (
     WorkflowError,
     refuse_other_fields,
     run_transition,
+    validation_reasons,
 )
-from transmission import events, workflow
+from transmission import events, legal, workflow
 from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
 from transmission.choices import CaseTag as CaseTagChoice
 from transmission.models import Activity, Case, CaseReferenceCounter, CaseTag
@@ -72,6 +73,7 @@ def case_transition(*, case: Case, name: str, by, comment: str = "", **data: Any
         by=by,
         comment=comment,
         after_apply=_after_transition,
+        before_save=_before_save,
         **data,
     )
 
@@ -79,8 +81,6 @@ def case_transition(*, case: Case, name: str, by, comment: str = "", **data: Any
 def _after_transition(applied: Applied) -> None:
     """Inside the transition's transaction: what commits or rolls back with the stage change."""
     case = applied.obj
-    if applied.name == "incorporate":
-        _organisation_becomes_cooperative(case)
     events.stage_change_notify(
         case=case,
         source_stage=applied.source,
@@ -89,20 +89,58 @@ def _after_transition(applied: Applied) -> None:
     )
 
 
-def _organisation_becomes_cooperative(case: Case) -> None:
-    """The organisation is now a Scop or a Scic: record it on the organisation."""
-    organisation = Organisation.objects.select_for_update().get(pk=case.organisation_id)
+def _before_save(case: Case, name: str, extra: dict) -> None:
+    """Inside the transition's transaction, before the case is saved: an incorporated case
+    points to its cooperative (a check constraint), created or converted here."""
+    if name == "incorporate":
+        case.cooperative = _cooperative_record(
+            case, name=extra.get(workflow.COOPERATIVE_NAME) or ""
+        )
+
+
+def _cooperative_record(case: Case, *, name: str) -> Organisation:
+    """The cooperative's legal person, recorded on ``case.cooperative`` (docs/legal-model.md).
+
+    Transformation or conversion: the case's organisation itself takes the cooperative form.
+    Newco routes: a new organisation with the cooperative's own SIREN, at the target's address;
+    the target keeps its history, is marked sold or liquidated and points to the newco.
+    """
+    target = Organisation.objects.select_for_update().get(pk=case.organisation_id)
     form = TargetForm(case.target_form)
-    organisation.cooperative_type = CooperativeType.SCIC if form.is_scic else CooperativeType.SCOP
-    if form.legal_form:
-        organisation.legal_form = form.legal_form
-    organisation.cooperative_since = case.registered_on
-    organisation.cooperative_ceased_on = None
-    if not organisation.siren and not (
-        Organisation.objects.filter(siren=case.cooperative_siren).exists()
-    ):
-        organisation.siren = case.cooperative_siren
-    organisation.save()
+    if legal.is_newco(case.route):
+        cooperative = Organisation(
+            name=(name.strip() or target.name)[:200],
+            siren=case.cooperative_siren,
+            naf_code=target.naf_code,
+            naf_version=target.naf_version,
+            postal_code=target.postal_code,
+            city=target.city,
+            employees=case.jobs_at_incorporation or target.employees,
+        )
+        # The newco sits where the business is: same address, hence the same département.
+        cooperative.departement_resolved(target.departement)
+        target.status = legal.target_status_after(case.route)
+    else:
+        cooperative = target
+        if not cooperative.siren:
+            cooperative.siren = case.cooperative_siren
+    cooperative.cooperative_type = CooperativeType.SCIC if form.is_scic else CooperativeType.SCOP
+    cooperative.legal_form = form.legal_form
+    cooperative.cooperative_since = case.registered_on
+    cooperative.cooperative_ceased_on = None
+    cooperative.status = OrganisationStatus.ACTIVE
+    cooperative.seed_scop_until = (
+        legal.seed_scop_deadline(case.registered_on) if case.seed_scop else None
+    )
+    try:
+        cooperative.full_clean()
+    except ValidationError as error:
+        raise TransitionRefused(validation_reasons(error)) from error
+    cooperative.save()
+    if cooperative.pk != target.pk:
+        target.taken_over_by = cooperative
+        target.save(update_fields=["status", "taken_over_by", "updated_at"])
+    return cooperative
 
 
 def case_reference_next(*, regional_union: RegionalUnion, year: int) -> str:
@@ -192,6 +230,9 @@ def case_create(
         stage_changed_at=now,
         **fields,
     )
+    if not case.route:
+        case.route = legal.default_route(case.kind)
+    _legal_choices_check(case)
     workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now)
     return case
 
@@ -209,7 +250,9 @@ EDITABLE_FIELDS = {
     "source_partner",
     "jobs_at_stake",
     "jobs_at_incorporation",
+    "route",
     "target_form",
+    "seed_scop",
     "founding_members",
     "member_categories",
     "valuation",
@@ -255,9 +298,30 @@ def case_update(*, case: Case, by, **fields: Any) -> Case:
     _require_works_on_case(by, locked)
     for name, value in fields.items():
         setattr(locked, name, value)
+    # A new kind with a single route takes it; with a choice, the officer makes it again.
+    if (
+        "kind" in fields
+        and "route" not in fields
+        and not legal.route_allowed(locked.kind, locked.route)
+    ):
+        locked.route = legal.default_route(locked.kind)
+    _legal_choices_check(locked)
     locked.full_clean(exclude=["stage"])
     locked.save()
     return locked
+
+
+def _legal_choices_check(case: Case) -> None:
+    """The route must be one of the kind's (blank until known), and a Scop d'amorçage only an
+    existing société transforming itself into a Scop: refused in French, naming the field."""
+    errors = {}
+    if case.route and not legal.route_allowed(case.kind, case.route):
+        errors["route"] = workflow.route_refusal(case.kind, case.route)
+    else:
+        for reason in workflow.seed_scop_reasons(case):
+            errors.setdefault(reason.field, reason.message)
+    if errors:
+        raise ValidationError(errors)
 
 
 def case_next_action_set(*, case: Case, by, text: str, on: datetime.date | None) -> Case:

@@ -104,6 +104,12 @@ class CaseListItemSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class CooperativeSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    siren = serializers.CharField(allow_null=True)
+
+
 class CaseDetailSerializer(CaseListItemSerializer):
     previous_stage = serializers.CharField()
     source = serializers.CharField()
@@ -112,7 +118,9 @@ class CaseDetailSerializer(CaseListItemSerializer):
     )
     jobs_at_stake = serializers.IntegerField(allow_null=True)
     jobs_at_incorporation = serializers.IntegerField(allow_null=True)
+    route = serializers.CharField(help_text=_("How the cooperative comes into being."))
     target_form = serializers.CharField()
+    seed_scop = serializers.BooleanField()
     founding_members = serializers.IntegerField(allow_null=True)
     member_categories = serializers.IntegerField(allow_null=True)
     valuation = serializers.DecimalField(**MONEY, allow_null=True)
@@ -130,6 +138,9 @@ class CaseDetailSerializer(CaseListItemSerializer):
     signing_on = serializers.DateField(allow_null=True)
     registered_on = serializers.DateField(allow_null=True)
     cooperative_siren = serializers.CharField()
+    cooperative = CooperativeSummarySerializer(
+        allow_null=True, help_text=_("The cooperative's own record, once registered.")
+    )
     abandon_reason = serializers.CharField()
     abandon_comment = serializers.CharField()
     decline_reason = serializers.CharField()

@@ -103,7 +103,9 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
     queryset = Case.objects.none()  # for the schema; rows come from the selectors
 
     def get_queryset(self):
-        return selectors.case_list(user=self.request.user).select_related("source_partner")
+        return selectors.case_list(user=self.request.user).select_related(
+            "source_partner", "cooperative"
+        )
 
     def get_object(self) -> Case:
         try:

@@ -1,6 +1,6 @@
 from crm.models.gdpr import GdprOperation, GdprOperationKind
 from crm.models.naf import NafEntry, NafLevel, NafVersion
-from crm.models.organisation import CooperativeType, LegalForm, Organisation
+from crm.models.organisation import CooperativeType, LegalForm, Organisation, OrganisationStatus
 from crm.models.people import (
     ContactRole,
     LawfulBasis,
@@ -32,6 +32,7 @@ __all__ = [
     "NafVersion",
     "OfficerProfile",
     "Organisation",
+    "OrganisationStatus",
     "Partner",
     "PartnerType",
     "Person",

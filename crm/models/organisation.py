@@ -26,6 +26,18 @@ class CooperativeType(models.TextChoices):
     NONE = "", _("not a cooperative")
     SCOP = "scop", _("Scop")
     SCIC = "scic", _("Scic")
+    # Coopérative d'activité et d'emploi: a Scop or Scic hosting entrepreneurs-employees.
+    CAE = "cae", _("CAE")
+
+
+class OrganisationStatus(models.TextChoices):
+    """What became of the legal person: a company bought by a new cooperative is sold, one
+    whose business a court plan handed to a new cooperative is liquidated."""
+
+    ACTIVE = "active", _("active")
+    SOLD = "sold", _("sold")
+    LIQUIDATED = "liquidated", _("liquidated")
+    CEASED = "ceased", _("ceased")
 
 
 class Organisation(models.Model):
@@ -45,6 +57,25 @@ class Organisation(models.Model):
     )
     cooperative_since = models.DateField(_("cooperative since"), null=True, blank=True)
     cooperative_ceased_on = models.DateField(_("cooperative ceased on"), null=True, blank=True)
+    # A Scop d'amorçage: the date by which employees must hold 50 % of the capital.
+    seed_scop_until = models.DateField(
+        _("Scop d'amorçage: 50 % of capital due by"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.ACTIVE,
+    )
+    # The new cooperative that bought the company or took over its business (a newco).
+    taken_over_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="took_over",
+        verbose_name=_("taken over by"),
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -95,6 +126,11 @@ class Organisation(models.Model):
                 violation_error_message=_(
                     "Only a cooperative can cease, and not before it started."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(seed_scop_until__isnull=True) | Q(cooperative_type="scop"),
+                name="organisation_seed_scop_is_a_scop",
+                violation_error_message=_("Only a Scop can be a Scop d'amorçage."),
             ),
         ]
         indexes = [models.Index(fields=["naf_version", "naf_code"])]

@@ -179,6 +179,7 @@ class Workflow:
         data: Mapping[str, Any],
         after_apply: Callable[[Applied], None] | None = None,
         side_effects: Callable[[Applied], None] | None = None,
+        before_save: Callable[[Any, str, dict], None] | None = None,
     ):
         transition = self.spec(name)
         fields, extra = self.split_input(obj, name, data)
@@ -199,6 +200,9 @@ class Workflow:
                 raise self.errors.refused(reasons)
             source = getattr(locked, self.state_field)
             getattr(locked, transition.name)()
+            if before_save is not None:
+                # What the saved row must already hold (e.g. a record a constraint requires).
+                before_save(locked, name, extra)
             if self.full_clean:
                 try:
                     locked.full_clean(exclude=[self.state_field])
@@ -264,16 +268,18 @@ def run_transition(
     comment: str = "",
     after_apply: Callable[[Applied], None] | None = None,
     side_effects: Callable[[Applied], None] | None = None,
+    before_save: Callable[[Any, str, dict], None] | None = None,
     **data: Any,
 ):
     """Run the transition ``name`` of ``workflow`` on ``obj`` for the user ``by`` (see above).
 
     ``data``: the fields and extra inputs the transition collects. ``after_apply`` runs inside
     the transaction (what must commit with the change: listeners writing an outbox row);
-    ``side_effects`` after the commit. Raises the workflow's ``unknown`` / ``unexpected``
-    errors for a wrong call, its ``forbidden`` (permission), ``refused`` (every reason at
-    once) or ``conflict``; then nothing is written. Returns the saved object and refreshes
-    the caller's copy.
+    ``side_effects`` after the commit; ``before_save(obj, name, extra)`` after the guards and
+    the state change, before the object is saved (rows the saved object must point to).
+    Raises the workflow's ``unknown`` / ``unexpected`` errors for a wrong call, its
+    ``forbidden`` (permission), ``refused`` (every reason at once) or ``conflict``; then
+    nothing is written. Returns the saved object and refreshes the caller's copy.
     """
     return workflow.run(
         obj=obj,
@@ -283,6 +289,7 @@ def run_transition(
         data=data,
         after_apply=after_apply,
         side_effects=side_effects,
+        before_save=before_save,
     )
 
 

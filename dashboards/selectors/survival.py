@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce
 from dashboards.selectors.common import DashboardQuery
 from transmission.choices import Stage
 
-# How a case reaches the cooperative born from it: the one line to switch to "cooperative"
-# once cases record the cooperative's own record.
-COOPERATIVE = "organisation"
+# How a case reaches the cooperative born from it: its own record (a newco, or the company
+# that transformed itself), never the target a newco bought.
+COOPERATIVE = "cooperative"
 
 
 def pipeline_cooperatives(query: DashboardQuery) -> pd.DataFrame:

@@ -119,15 +119,13 @@ def test_a_colleague_may_not_tick_my_task(client, colleague, case, officer, toda
 
 
 def amorcage(since, postal_code="35000", **fields):
-    """A Scop d'amorçage: a cooperative born from a case that targeted that form."""
-    follow_up = cooperative(since=since, postal_code=postal_code, **fields)
-    case = CaseFactory(
-        kind="transformation",
-        target_form="scop_amorcage",
-        organisation=follow_up.organisation,
+    """A Scop d'amorçage: a cooperative that carries its deadline to 50 % of the capital."""
+    follow_up = cooperative(
+        since=since,
+        postal_code=postal_code,
+        seed_scop_until=datetime.date(since.year + 7, 12, 31),
+        **fields,
     )
-    follow_up.case = case
-    follow_up.save(update_fields=["case"])
     return follow_up
 
 

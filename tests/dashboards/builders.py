@@ -69,6 +69,9 @@ def case_with_history(
         stage_changed_at=ago(steps[-1][0]) if steps else created,
         **data,
     )
+    if stage == Stage.INCORPORATED and case.cooperative_id is None:
+        # Built in its final stage: the company transformed itself (one organisation).
+        case.cooperative = case.organisation
     case.save()
     StageChange.objects.create(case=case, transition="create", target_stage=Stage.LEAD, at=created)
     for (days, target), source in zip(steps, sources, strict=True):

@@ -35,11 +35,45 @@ def seeded():
     )
 
 
+def test_demo_obeys_the_legal_model(seeded):
+    from crm.models import Organisation
+    from transmission import legal
+
+    incorporated = Case.objects.filter(stage=Stage.INCORPORATED).select_related(
+        "organisation", "cooperative"
+    )
+    assert incorporated.exists()
+    routes = set()
+    for case in incorporated:
+        routes.add(case.route)
+        assert legal.route_allowed(case.kind, case.route)
+        cooperative = case.cooperative
+        assert cooperative.cooperative_type in ("scop", "scic")
+        assert cooperative.legal_form in ("sarl", "sas", "sa")
+        assert cooperative.siren == case.cooperative_siren
+        if legal.is_newco(case.route):
+            assert cooperative.pk != case.organisation_id
+            assert case.organisation.taken_over_by_id == cooperative.pk
+            assert case.organisation.status == legal.target_status_after(case.route)
+            assert case.organisation.cooperative_type == ""
+        else:
+            assert cooperative.pk == case.organisation_id
+    assert {"newco_purchase", "transformation"} <= routes
+    # No organisation anywhere is a cooperative without a cooperative legal form.
+    assert not (
+        Organisation.objects.exclude(cooperative_type="")
+        .exclude(legal_form__in=["sarl", "sas", "sa"])
+        .exists()
+    )
+    assert not Case.objects.filter(seed_scop=True).exclude(route="transformation").exists()
+
+
 def test_demo_follows_cooperatives_with_reviews_and_realistic_survival(seeded):
     incorporated = Case.objects.filter(stage=Stage.INCORPORATED)
     assert incorporated.exists()
     # Every cooperative born from the pipeline has its record, the case as origin.
-    assert set(incorporated.values_list("organisation_id", flat=True)) <= set(
+    # (the cooperative's own record: the newco, or the company that transformed itself)
+    assert set(incorporated.values_list("cooperative_id", flat=True)) <= set(
         CooperativeFollowUp.objects.filter(case__isnull=False).values_list(
             "organisation_id", flat=True
         )

@@ -41,7 +41,8 @@ def test_incorporation_hands_over_to_the_cooperative_record():
         registered_on=timezone.localdate(),
     )
     follow_up = CooperativeFollowUp.objects.get()
-    assert follow_up.organisation_id == case.organisation_id
+    # A takeover through a new cooperative: the record follows the newco, not the target.
+    assert follow_up.organisation_id == case.cooperative_id != case.organisation_id
     assert follow_up.case_id == case.pk
     assert follow_up.is_active
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from crm.roles import Role
 from tests.factories import OrganisationFactory, regional_union, staff_user, valid_siren
+from transmission import legal
 from transmission.choices import (
     AbandonReason,
     CaseKind,
@@ -28,10 +29,17 @@ COMPLETE_DATA = {
 }
 
 
+def route_for(kind: str) -> str:
+    """A kind's route for tests: its only one, or a new cooperative (with its own SIREN)."""
+    newco = [route for route in legal.routes_for(kind) if legal.is_newco(route)]
+    return legal.default_route(kind) or newco[0]
+
+
 def complete_data(kind: str) -> dict:
     today = timezone.localdate()
     return {
         **COMPLETE_DATA,
+        "route": route_for(kind),
         "owner_agreement_on": today - datetime.timedelta(days=90),
         "employees_informed_on": today - datetime.timedelta(days=70),
         "court_offer_deadline": today + datetime.timedelta(days=30),
@@ -77,6 +85,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         stage = kwargs.pop("stage", Stage.LEAD)
         case = model_class(*args, stage=stage, **kwargs)
+        if not case.route:
+            # Past structuring a takeover's route is known (here: a new cooperative, with its
+            # own SIREN); a single-route kind always has it.
+            known = stage not in (Stage.LEAD, Stage.QUALIFICATION, Stage.FEASIBILITY)
+            case.route = legal.default_route(case.kind) or (route_for(case.kind) if known else "")
+        if stage == Stage.INCORPORATED and case.cooperative_id is None:
+            # Built directly in its final stage: the cooperative is the organisation itself.
+            case.cooperative = case.organisation
         case.save()
         StageChange.objects.create(case=case, transition="create", target_stage=Stage.LEAD)
         if stage != Stage.LEAD:

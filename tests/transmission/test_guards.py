@@ -235,7 +235,11 @@ def test_available_transitions_mean_one_thing(team, gate):
     items = {item.name: item for item in workflow.available_transitions(case, team["officer"])}
     structuring = items["start_structuring"]
     assert structuring.permitted and not structuring.allowed
-    assert structuring.reasons and structuring.fields == ["valuation", "owner_agreement_on"]
+    assert structuring.reasons and structuring.fields == [
+        "route",
+        "valuation",
+        "owner_agreement_on",
+    ]
     assert items["put_on_hold"].permitted
     stranger = staff_user(Role.OFFICER, "ouest")
     for item in workflow.available_transitions(case, stranger):

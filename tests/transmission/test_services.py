@@ -116,9 +116,14 @@ def test_incorporation_needs_siren_form_and_date(team, gate):
     )
     case.organisation.refresh_from_db()
     assert case.stage == Stage.INCORPORATED
-    assert case.organisation.cooperative_type == "scic"
-    assert case.organisation.legal_form == "sas"
-    assert case.organisation.cooperative_since == TODAY()
+    # A takeover through a new cooperative: the cooperative is its own organisation.
+    cooperative = case.cooperative
+    assert cooperative.pk != case.organisation.pk
+    assert cooperative.siren == valid_siren(4242)
+    assert cooperative.cooperative_type == "scic"
+    assert cooperative.legal_form == "sas"
+    assert cooperative.cooperative_since == TODAY()
+    assert case.organisation.cooperative_type == ""
 
 
 def test_unknown_transition_and_unexpected_input_are_errors(team):

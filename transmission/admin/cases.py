@@ -8,6 +8,8 @@ through ``transmission.extension_points``, never by re-registering this admin.
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,12 @@ from transmission import extension_points, selectors, services
 from transmission.choices import ActivityKind
 from transmission.choices import CaseTag as CaseTagChoice
 from transmission.models import Activity, Case, StageChange
-from transmission.workflow import CASE_WORKFLOW, OVERRIDE_REASON, is_director_of
+from transmission.workflow import (
+    CASE_WORKFLOW,
+    COOPERATIVE_NAME,
+    OVERRIDE_REASON,
+    is_director_of,
+)
 from transmission.workflow.permissions import works_on_case_refusal
 
 # Closing data arrive with the transition that needs them, never through the change form.
@@ -33,6 +40,7 @@ TRANSITION_ONLY_FIELDS = [
     "possession_on",
 ]
 ALWAYS_READ_ONLY = [
+    "cooperative_link",
     "reference",
     "stage",
     "previous_stage",
@@ -92,7 +100,10 @@ class ActivityInline(TerritoryChoicesMixin, admin.TabularInline):
 class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     workflow = CASE_WORKFLOW
     form = CaseAdminForm
-    extra_input_labels = {OVERRIDE_REASON: _("override reason (director, unbalanced plan)")}
+    extra_input_labels = {
+        OVERRIDE_REASON: _("override reason (director, unbalanced plan)"),
+        COOPERATIVE_NAME: _("name of the new cooperative (default: the company's)"),
+    }
 
     list_display = [
         "reference",
@@ -117,7 +128,9 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
             {
                 "fields": [
                     "jobs_at_stake",
+                    "route",
                     "target_form",
+                    "seed_scop",
                     "founding_members",
                     "member_categories",
                     "valuation",
@@ -138,6 +151,7 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
                     "signing_on",
                     "registered_on",
                     "cooperative_siren",
+                    "cooperative_link",
                     "jobs_at_incorporation",
                 ]
             },
@@ -192,6 +206,14 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    @admin.display(description=_("cooperative"))
+    def cooperative_link(self, obj):
+        """The cooperative's own record (set at incorporation), read-only."""
+        if obj is None or obj.cooperative_id is None:
+            return "—"
+        url = reverse("admin:crm_organisation_change", args=[obj.cooperative_id])
+        return format_html('<a href="{}">{}</a>', url, obj.cooperative)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -17,6 +17,7 @@ from transmission.choices import (
     ACTIVE_STAGES,
     AbandonReason,
     CaseKind,
+    CaseRoute,
     CaseSource,
     DeclineReason,
     Stage,
@@ -83,9 +84,13 @@ class Case(FSMModelMixin, models.Model):
     jobs_at_incorporation = models.PositiveIntegerField(
         _("jobs created or saved"), null=True, blank=True
     )
+    # Which legal person the cooperative will be (transmission.legal.ROUTES_BY_KIND).
+    route = models.CharField(_("route"), max_length=20, choices=CaseRoute.choices, blank=True)
     target_form = models.CharField(
         _("target form"), max_length=20, choices=TargetForm.choices, blank=True
     )
+    # A Scop d'amorçage: a status of a Scop born from a transformation, not a form of its own.
+    seed_scop = models.BooleanField(_("Scop d'amorçage"), default=False)
     founding_members = models.PositiveIntegerField(_("founding members"), null=True, blank=True)
     member_categories = models.PositiveIntegerField(
         _("categories of members"), null=True, blank=True
@@ -125,6 +130,17 @@ class Case(FSMModelMixin, models.Model):
     signing_on = models.DateField(_("signing on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     cooperative_siren = models.CharField(_("SIREN of the cooperative"), max_length=9, blank=True)
+    # The cooperative's own record, set at incorporation: the case's organisation itself
+    # (transformation, conversion) or a new one (newco routes).
+    cooperative = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cooperative_cases",
+        verbose_name=_("cooperative"),
+        editable=False,
+    )
 
     abandon_reason = models.CharField(
         _("reason for abandoning"), max_length=30, choices=AbandonReason.choices, blank=True
@@ -176,6 +192,14 @@ class Case(FSMModelMixin, models.Model):
                 condition=~Q(stage=Stage.INCORPORATED)
                 | (~Q(cooperative_siren="") & ~Q(target_form="") & Q(registered_on__isnull=False)),
                 name="case_incorporated_has_registration",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=Stage.INCORPORATED) | Q(cooperative__isnull=False),
+                name="case_incorporated_has_cooperative",
+            ),
+            models.CheckConstraint(
+                condition=Q(seed_scop=False) | Q(route=CaseRoute.TRANSFORMATION),
+                name="case_seed_scop_is_a_transformation",
             ),
         ]
 

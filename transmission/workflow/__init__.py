@@ -33,7 +33,13 @@ from crm.workflow_engine import (
 )
 from transmission import employee_information
 from transmission.financing_gate import financing_gate
-from transmission.workflow.guards import GUARDS, OVERRIDE_PERMISSION, may_override_financing_rule
+from transmission.workflow.guards import (
+    GUARDS,
+    OVERRIDE_PERMISSION,
+    may_override_financing_rule,
+    route_refusal,
+    seed_scop_reasons,
+)
 from transmission.workflow.permissions import (
     is_assigned_officer,
     is_director_of,
@@ -44,6 +50,7 @@ from transmission.workflow.permissions import (
     permission_refusal as _permission_refusal,
 )
 from transmission.workflow.transitions import (
+    COOPERATIVE_NAME,
     COURT_DEADLINE_ALERT_DAYS,
     COURT_HEARING_ALERT_DAYS,
     EXTRA_INPUTS,
@@ -58,6 +65,7 @@ from transmission.workflow.transitions import (
 
 __all__ = [
     "CASE_WORKFLOW",
+    "COOPERATIVE_NAME",
     "COURT_DEADLINE_ALERT_DAYS",
     "COURT_HEARING_ALERT_DAYS",
     "EXTRA_INPUTS",
@@ -86,6 +94,8 @@ __all__ = [
     "is_director_of",
     "may_override_financing_rule",
     "permission_refusal",
+    "route_refusal",
+    "seed_scop_reasons",
     "spec",
     "split_input",
     "stage_refusal",
@@ -111,7 +121,11 @@ WARNED_TRANSITIONS = ("start_closing", "incorporate")
 
 
 def _history_data(case, name: str, fields: dict, extra: dict) -> dict:
+    """What the history keeps beyond the fields: the new cooperative's name, a director's
+    override of the plan rule, the law's warnings (information of employees)."""
     data = _override_data(case, name, fields, extra)
+    if (extra.get(COOPERATIVE_NAME) or "").strip():
+        data[COOPERATIVE_NAME] = extra[COOPERATIVE_NAME].strip()
     if name in WARNED_TRANSITIONS:
         warnings = employee_information.warnings_of(case, today=timezone.localdate())
         if warnings:

@@ -8,15 +8,27 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from crm.identifiers import normalize_siren
+from crm.models import LegalForm, Organisation
 from crm.workflow_engine import Guard, Reason, as_reasons
-from transmission import employee_information
-from transmission.choices import ACTIVE_STAGES, AbandonReason, CaseKind, Stage, TargetForm
+from transmission import employee_information, legal
+from transmission.choices import (
+    ACTIVE_STAGES,
+    AbandonReason,
+    CaseKind,
+    CaseRoute,
+    Stage,
+    TargetForm,
+)
 from transmission.financing_gate import financing_gate
 from transmission.workflow.transitions import (
+    COOPERATIVE_NAME,
     MIN_SCIC_CATEGORIES,
     MIN_SCOP_FOUNDERS,
     OVERRIDE_REASON,
 )
+
+# Legal forms that are no société: they cannot transform into a Scop d'amorçage.
+_NOT_A_SOCIETE = (LegalForm.EI, LegalForm.ASSOCIATION)
 
 # The permission a director holds to take a case to signing with an unbalanced plan.
 OVERRIDE_PERMISSION = "transmission.override_financing_rule"
@@ -70,8 +82,58 @@ def guard_start_structuring(case, ctx) -> list[Reason]:
     return reasons
 
 
+def route_reasons(case) -> list[Reason]:
+    """The route is known and allowed for the kind (transmission.legal.ROUTES_BY_KIND)."""
+    if not case.route:
+        return [Reason("route", _("The route (transformation, new cooperative…) is missing."))]
+    if not legal.route_allowed(case.kind, case.route):
+        return [Reason("route", route_refusal(case.kind, case.route))]
+    return []
+
+
+def route_refusal(kind: str, route: str) -> str:
+    return _("The route “%(route)s” is not possible for a “%(kind)s”: choose %(routes)s.") % {
+        "route": CaseRoute(route).label,
+        "kind": CaseKind(kind).label,
+        "routes": _(" or ").join(f"“{CaseRoute(r).label}”" for r in legal.routes_for(kind)),
+    }
+
+
+def seed_scop_reasons(case) -> list[Reason]:
+    """A Scop d'amorçage is only an existing société transforming itself into a Scop."""
+    if not case.seed_scop:
+        return []
+    if case.route != CaseRoute.TRANSFORMATION:
+        return [
+            Reason(
+                "seed_scop",
+                _(
+                    "A Scop d'amorçage is only possible when an existing société transforms "
+                    "itself into a Scop: not for a creation ex nihilo, a conversion or a new "
+                    "cooperative."
+                ),
+            )
+        ]
+    if case.target_form and TargetForm(case.target_form).is_scic:
+        return [Reason("seed_scop", _("A Scop d'amorçage is a Scop, not a Scic."))]
+    if case.organisation_id and case.organisation.legal_form in _NOT_A_SOCIETE:
+        return [
+            Reason(
+                "seed_scop",
+                _(
+                    "A Scop d'amorçage is only possible for a société (SARL, SAS, SA): "
+                    "this organisation is a “%(form)s”."
+                )
+                % {"form": case.organisation.get_legal_form_display()},
+            )
+        ]
+    return []
+
+
 def guard_start_financing(case, ctx) -> list[Reason]:
     reasons = _needs(case, {"target_form": _("The target cooperative form is missing.")})
+    reasons += route_reasons(case)
+    reasons += seed_scop_reasons(case)
     if case.kind == CaseKind.CREATION and case.target_form:
         if TargetForm(case.target_form).is_scic:
             if (case.member_categories or 0) < MIN_SCIC_CATEGORIES:
@@ -142,6 +204,7 @@ def guard_start_closing(case, ctx) -> list[Reason]:
 
 def guard_incorporate(case, ctx) -> list[Reason]:
     reasons = []
+    siren = ""  # the valid SIREN, which the legal person's rules then compare
     if not case.cooperative_siren:
         reasons.append(
             Reason("cooperative_siren", _("The SIREN of the new cooperative is missing."))
@@ -149,7 +212,7 @@ def guard_incorporate(case, ctx) -> list[Reason]:
     else:
         # The one definition of a SIREN (nine ASCII digits, Luhn key, never 000000000).
         try:
-            normalize_siren(case.cooperative_siren)
+            siren = normalize_siren(case.cooperative_siren)
         except ValidationError as invalid:
             reasons.append(Reason("cooperative_siren", invalid.messages[0]))
     reasons += _needs(
@@ -162,6 +225,9 @@ def guard_incorporate(case, ctx) -> list[Reason]:
     reasons += _not_future(
         case, "registered_on", _("The registration date cannot be in the future."), ctx
     )
+    reasons += route_reasons(case)
+    reasons += seed_scop_reasons(case)
+    reasons += _legal_person_reasons(case, siren, ctx)
     return reasons
 
 
@@ -259,6 +325,49 @@ def guard_court_incorporation(case, ctx) -> list[Reason]:
         _("Entry into possession cannot come before the judgment adopting the plan."),
     )
     return reasons
+
+
+def _legal_person_reasons(case, siren: str, ctx) -> list[Reason]:
+    """Transformation/conversion: the cooperative is the organisation, its SIREN unchanged.
+    Newco: a new organisation, whose SIREN no other organisation holds."""
+    if not case.route or not legal.route_allowed(case.kind, case.route):
+        return []
+    name = (ctx.extra.get(COOPERATIVE_NAME) or "").strip()
+    target_siren = case.organisation.siren if case.organisation_id else None
+    if not legal.is_newco(case.route):
+        reasons = []
+        if name:
+            reasons.append(
+                Reason(
+                    COOPERATIVE_NAME,
+                    _("A transformation keeps the organisation: no new cooperative is named."),
+                )
+            )
+        if siren and target_siren and siren != target_siren:
+            reasons.append(
+                Reason(
+                    "cooperative_siren",
+                    _("The company transforms itself: the cooperative keeps its SIREN %(siren)s.")
+                    % {"siren": target_siren},
+                )
+            )
+        return reasons
+    if siren and siren == target_siren:
+        return [
+            Reason(
+                "cooperative_siren",
+                _("A new cooperative has its own SIREN: %(siren)s is the target company's.")
+                % {"siren": siren},
+            )
+        ]
+    if siren and case.organisation_id and Organisation.objects.filter(siren=siren).exists():
+        return [
+            Reason(
+                "cooperative_siren",
+                _("Another organisation already has the SIREN %(siren)s.") % {"siren": siren},
+            )
+        ]
+    return []
 
 
 def guard_put_on_hold(case, ctx) -> list[Reason]:

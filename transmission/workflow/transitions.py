@@ -73,13 +73,17 @@ INPUTS: dict[str, list[Input]] = {
     "qualify": [],
     "start_feasibility": [Input("jobs_at_stake")],
     "start_structuring": [
+        # Only the kinds with a choice of route (the others get theirs at creation).
+        Input("route", TAKEOVERS),
         Input("valuation", (CaseKind.TAKEOVER,)),
         Input("owner_agreement_on", (CaseKind.TAKEOVER,)),
         Input("opening_judgment_on", (CaseKind.TAKEOVER_DISTRESS,)),
         Input("court_offer_deadline", (CaseKind.TAKEOVER_DISTRESS,)),
     ],
     "start_financing": [
+        Input("route", TAKEOVERS),
         Input("target_form"),
+        Input("seed_scop", TAKEOVERS),
         Input("founding_members", (CaseKind.CREATION,)),
         Input("member_categories", (CaseKind.CREATION,)),
     ],
@@ -106,4 +110,6 @@ INPUTS: dict[str, list[Input]] = {
 }
 # Inputs that are not case fields: kept in the history row's data.
 OVERRIDE_REASON = "override_reason"
-EXTRA_INPUTS = {"start_closing": [OVERRIDE_REASON]}
+# The name of a new cooperative (newco routes; default: the target's name).
+COOPERATIVE_NAME = "cooperative_name"
+EXTRA_INPUTS = {"start_closing": [OVERRIDE_REASON], "incorporate": [COOPERATIVE_NAME]}
