@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from crm.actors import is_system
 from crm.models import CooperativeType, Organisation, Partner, RegionalUnion
 from crm.roles import Role
 from crm.territories import regional_union_for_departement
+from crm.validation import full_clean_resolved
 from crm.workflow_engine import (
     Applied,
     TransitionForbidden,
@@ -107,20 +108,21 @@ def _organisation_becomes_cooperative(case: Case) -> None:
 def case_reference_next(*, regional_union: RegionalUnion, year: int) -> str:
     """The next human reference of a UR for a year, e.g. ``OUEST-2026-0042``.
 
-    One counter row per (UR, year), created if missing without racing (insert-or-ignore) and
-    then locked: two cases created at the same moment never share a number.
+    One statement: insert the (UR, year) counter at 1 or add one to it, returning the number
+    (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35). The row
+    stays locked until the caller's transaction ends: two cases created at the same moment
+    never share a number.
     """
-    with transaction.atomic():
-        CaseReferenceCounter.objects.bulk_create(
-            [CaseReferenceCounter(regional_union=regional_union, year=year)],
-            ignore_conflicts=True,
+    table = connection.ops.quote_name(CaseReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (regional_union_id, year, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (regional_union_id, year) "
+            f"DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [regional_union.pk, year],
         )
-        counter = CaseReferenceCounter.objects.select_for_update().get(
-            regional_union=regional_union, year=year
-        )
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-    return format_reference(regional_union.code, year, counter.last_number)
+        (number,) = cursor.fetchone()
+    return format_reference(regional_union.code, year, number)
 
 
 def format_reference(ur_code: str, year: int, number: int) -> str:
@@ -191,7 +193,9 @@ def case_create(
         stage_changed_at=now,
         **fields,
     )
-    workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now)
+    # A partner's lead (by None) loaded every related row itself and handles the database's
+    # refusals: no query re-reads them (issue 14).
+    workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now, resolved=by is None)
     return case
 
 
@@ -308,7 +312,11 @@ def activity_create(
         created_by=None if is_system(by) else by,
     )
     # No author when Relève itself writes the activity (created_by is null only then).
-    activity.full_clean(exclude=["created_by"] if is_system(by) else None)
+    if is_system(by):
+        # Relève's own write (a lead's task): the case and assignee were just loaded.
+        full_clean_resolved(activity, exclude=["created_by"])
+    else:
+        activity.full_clean()
     activity.save()
     return activity
 
