@@ -90,7 +90,6 @@ def officer_profile_set(
     return profile
 
 
-@transaction.atomic
 def organisation_create(
     *, departement: Departement | None = None, by=None, resolved: bool = False, **fields
 ) -> Organisation:
@@ -112,7 +111,10 @@ def organisation_create(
     else:
         organisation.full_clean()
     scoping.require_write(by, organisation)
-    organisation.save()
+    # The organisation and its history row together; without a savepoint for a caller that
+    # retries its whole transaction on a refusal (``resolved``: the lead intake).
+    with transaction.atomic(savepoint=not resolved):
+        organisation.save()
     return organisation
 
 
@@ -129,7 +131,6 @@ def organisation_update(*, organisation: Organisation, by=None, **fields) -> Org
     return organisation
 
 
-@transaction.atomic
 def person_create(*, by=None, resolved: bool = False, **fields) -> Person:
     """Record a person after full validation (name, contact details, lawful basis), in an
     organisation of ``by``'s territory when a staff member writes. ``resolved``: as for
@@ -140,7 +141,8 @@ def person_create(*, by=None, resolved: bool = False, **fields) -> Person:
     else:
         person.full_clean()
     scoping.require_write(by, person)
-    person.save()
+    with transaction.atomic(savepoint=not resolved):
+        person.save()
     return person
 
 

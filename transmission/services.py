@@ -139,7 +139,6 @@ def _may_create_or_edit(user, regional_union_id: int) -> bool:
     )
 
 
-@transaction.atomic
 def case_create(
     *,
     organisation: Organisation,
@@ -155,8 +154,35 @@ def case_create(
     """Open a case (stage ``lead``) for an organisation, in the UR of its département.
 
     ``by`` is None only for a case opened by a partner's lead (``transmission.intake``): the
-    history then records no user and the case's source is that partner.
+    history then records no user and the case's source is that partner. The intake runs as
+    one unit retried whole (crm.transactions): no savepoint of its own then.
     """
+    with transaction.atomic(savepoint=by is not None):
+        return _case_create(
+            organisation=organisation,
+            kind=kind,
+            by=by,
+            assigned_officer=assigned_officer,
+            source=source,
+            source_partner=source_partner,
+            jobs_at_stake=jobs_at_stake,
+            comment=comment,
+            **fields,
+        )
+
+
+def _case_create(
+    *,
+    organisation: Organisation,
+    kind: CaseKind | str,
+    by,
+    assigned_officer,
+    source: CaseSource | str,
+    source_partner: Partner | None,
+    jobs_at_stake: int | None,
+    comment: str,
+    **fields: Any,
+) -> Case:
     regional_union = regional_union_for_departement(organisation.departement_id)
     if regional_union is None:
         raise ValidationError(_("No regional union covers this organisation's département."))
@@ -267,7 +293,6 @@ def case_reassign(*, case: Case, officer, by) -> Case:
     return locked
 
 
-@transaction.atomic
 def activity_create(
     *,
     case: Case,
@@ -285,7 +310,26 @@ def activity_create(
     ``by=SYSTEM``: Relève itself, e.g. the task a partner's lead gives the case's officer.
     A task's assignee works in the case's regional union, whoever assigns it.
     """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    # Relève's own write (a lead's task) comes inside the intake's one unit, retried whole
+    # (crm.transactions): no savepoint, and the case it just read needs no second read.
+    with transaction.atomic(savepoint=not is_system(by)):
+        return _activity_create(
+            case=case if is_system(by) else Case.objects.select_for_update().get(pk=case.pk),
+            by=by,
+            kind=kind,
+            subject=subject,
+            notes=notes,
+            happened_on=happened_on,
+            due_on=due_on,
+            assignee=assignee,
+            minutes_spent=minutes_spent,
+        )
+
+
+def _activity_create(
+    *, case: Case, by, kind, subject, notes, happened_on, due_on, assignee, minutes_spent
+) -> Activity:
+    locked = case
     if not is_system(by):
         _require_works_on_case(by, locked)
     if kind == ActivityKind.TASK and due_on is None:
