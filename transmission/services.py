@@ -157,7 +157,8 @@ def case_create(
     history then records no user and the case's source is that partner. The intake runs as
     one unit retried whole (crm.transactions): no savepoint of its own then.
     """
-    with transaction.atomic(savepoint=by is not None):
+    partner_lead = by is None and source == CaseSource.PARTNER and source_partner is not None
+    with transaction.atomic(savepoint=not partner_lead):
         return _case_create(
             organisation=organisation,
             kind=kind,
