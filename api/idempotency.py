@@ -2,7 +2,7 @@
 
 Decorate a DRF handler with ``@idempotent``:
 
-- no header: the handler runs as usual;
+- no header: the handler runs in one transaction with the request log;
 - first use of a key: the key is claimed (a row, unique per partner and key) in the same
   transaction as the handler and the storing of its response: a concurrent request with
   the same key waits on the unique index, then replays; a crash rolls the claim back;
@@ -14,7 +14,8 @@ Decorate a DRF handler with ``@idempotent``:
 
 Only responses the handler *returns* with a status below 500 are kept. When it raises
 (validation error, conflict...) or returns a 5xx, its work and the claim roll back, so
-the partner may retry it.
+the partner may retry it. Either way the unit is run again when the database aborts it
+for a concurrent transaction's sake (deadlock, lost unique race: crm.transactions).
 """
 
 import functools
@@ -79,9 +80,13 @@ def idempotent(handler):
         if partner is None:
             return handler(view, request, *args, **kwargs)
         if key is None:
-            return retrying_transaction(
-                lambda: _logged(request, handler(view, request, *args, **kwargs))
-            )
+            # Without a key too: the handler and the request log commit together.
+            try:
+                return retrying_transaction(
+                    lambda: _logged(request, handler(view, request, *args, **kwargs))
+                )
+            except _Discard as discarded:  # a 5xx answer: its work rolled back
+                return discarded.response
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:
             raise Problem(
