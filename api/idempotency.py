@@ -2,7 +2,7 @@
 
 Decorate a DRF handler with ``@idempotent``:
 
-- no header: the handler runs as usual;
+- no header: the handler runs in one transaction with the request log;
 - first use of a key: the key is claimed (a row, unique per partner and key) in the same
   transaction as the handler and the storing of its response: a concurrent request with
   the same key waits on the unique index, then replays; a crash rolls the claim back;
@@ -14,22 +14,24 @@ Decorate a DRF handler with ``@idempotent``:
 
 Only responses the handler *returns* with a status below 500 are kept. When it raises
 (validation error, conflict...) or returns a 5xx, its work and the claim roll back, so
-the partner may retry it.
+the partner may retry it. Either way the unit is run again when the database aborts it
+for a concurrent transaction's sake (deadlock, lost unique race: crm.transactions).
 """
 
 import functools
 import hashlib
 import json
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api import services
 from api.authentication import partner_of
+from api.middleware import request_log_in_transaction
 from api.problems import Problem
 from api.services import IdempotencyOutcome
+from crm.transactions import retrying_transaction
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -75,8 +77,16 @@ def idempotent(handler):
     def wrapper(view, request, *args, **kwargs):
         key = request.headers.get(HEADER)
         partner = partner_of(request)
-        if key is None or partner is None:
+        if partner is None:
             return handler(view, request, *args, **kwargs)
+        if key is None:
+            # Without a key too: the handler and the request log commit together.
+            try:
+                return retrying_transaction(
+                    lambda: _logged(request, handler(view, request, *args, **kwargs))
+                )
+            except _Discard as discarded:  # a 5xx answer: its work rolled back
+                return discarded.response
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:
             raise Problem(
@@ -85,33 +95,44 @@ def idempotent(handler):
                 errors={HEADER: [_invalid_key_message()]},
             )
         try:
-            # The claim, the handler and the stored response commit together: a concurrent
-            # request with the same key waits on the unique index until this one ends, and a
-            # worker that dies midway leaves no claim behind (its transaction rolls back).
-            with transaction.atomic():
-                outcome, record = services.idempotency_claim(
-                    partner=partner, key=key, request_hash=request_fingerprint(request)
-                )
-                if outcome is IdempotencyOutcome.REPLAY:
-                    return _replay(record)
-                if outcome is IdempotencyOutcome.MISMATCH:
-                    raise Problem("idempotency-key-reused", detail=_reused_message())
-                if outcome is IdempotencyOutcome.IN_PROGRESS:
-                    raise Problem(
-                        "idempotency-key-in-use",
-                        detail=_in_use_message(),
-                        headers={"Retry-After": "1"},
-                    )
-                response = handler(view, request, *args, **kwargs)
-                if response.status_code >= 500:
-                    raise _Discard(response)
-                body, headers = _storable(response)
-                services.idempotency_complete(
-                    record=record, status_code=response.status_code, body=body, headers=headers
-                )
+            # The claim, the handler, the stored response and the request log commit together
+            # (one commit): a concurrent request with the same key waits on the unique index
+            # until this one ends, and a worker that dies midway leaves no claim behind (its
+            # transaction rolls back). A deadlock or a race lost to a concurrent lead runs the
+            # whole unit again (crm.transactions).
+            return retrying_transaction(lambda: _claimed(view, request, key, args, kwargs))
         except _Discard as discarded:
             return discarded.response
+
+    def _logged(request, response):
+        if response.status_code >= 500:
+            raise _Discard(response)
+        request_log_in_transaction(request._request, response)
         return response
+
+    def _claimed(view, request, key, args, kwargs):
+        request._request._api_logged = False  # this attempt's log, if any, is not written yet
+        outcome, record = services.idempotency_claim(
+            partner=partner_of(request), key=key, request_hash=request_fingerprint(request)
+        )
+        if outcome is IdempotencyOutcome.REPLAY:
+            return _logged(request, _replay(record))
+        if outcome is IdempotencyOutcome.MISMATCH:
+            raise Problem("idempotency-key-reused", detail=_reused_message())
+        if outcome is IdempotencyOutcome.IN_PROGRESS:
+            raise Problem(
+                "idempotency-key-in-use",
+                detail=_in_use_message(),
+                headers={"Retry-After": "1"},
+            )
+        response = handler(view, request, *args, **kwargs)
+        if response.status_code >= 500:
+            raise _Discard(response)
+        body, headers = _storable(response)
+        services.idempotency_complete(
+            record=record, status_code=response.status_code, body=body, headers=headers
+        )
+        return _logged(request, response)
 
     wrapper.releve_idempotent = True  # read by api.schema to document the header
     return wrapper

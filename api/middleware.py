@@ -37,6 +37,7 @@ class ApiMiddleware:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         started = time.monotonic()
+        request._api_started = started
         too_large = self._read_body_within_limit(request)
         response = too_large if too_large is not None else self.get_response(request)
         response = self._as_problem(response)
@@ -117,6 +118,8 @@ class ApiMiddleware:
     # -- log and rejected submissions ----------------------------------------------------
 
     def _record(self, request, response, started):
+        if getattr(request, "_api_logged", False):
+            return  # written inside the request's own transaction (request_log_in_transaction)
         key = getattr(request, "auth", None)
         if not isinstance(key, PartnerApiKey):
             # DRF did not run (unknown URL, body too large...) or refused the key.
@@ -135,7 +138,8 @@ class ApiMiddleware:
         except Exception:  # the answer matters more than its log
             logger.exception("could not record the API request %s %s", request.method, request.path)
 
-    def _write_logs(self, request, response, started, key, partner):
+    @staticmethod
+    def _write_logs(request, response, started, key, partner):
         match = request.resolver_match
         services.api_request_log_write(
             partner=partner,
@@ -149,9 +153,10 @@ class ApiMiddleware:
         if (
             partner is not None
             and request.method in _WRITE_METHODS
-            and response.status_code in _REJECTED_STATUSES
+            and (response.status_code in _REJECTED_STATUSES or response.status_code >= 500)
         ):
-            self._record_rejected(request, response, partner)
+            # A 5xx too: whatever failed, what the partner sent is kept (issue 13 §3).
+            ApiMiddleware._record_rejected(request, response, partner)
 
     @staticmethod
     def _partner_key_from_header(request):
@@ -176,3 +181,17 @@ class ApiMiddleware:
             body=getattr(request, "_api_body", b"") or b"",
             content_type=request.META.get("CONTENT_TYPE", ""),
         )
+
+
+def request_log_in_transaction(request, response) -> None:
+    """Write the request log of a successful partner write inside that write's transaction
+    (no commit of its own, issue 14); the middleware then writes nothing more. ``request``
+    is Django's; errors (4xx, 5xx) are still logged by the middleware, after the rollback."""
+    key = getattr(request, "auth", None)
+    if not isinstance(key, PartnerApiKey) or response.status_code >= 400:
+        return
+    started = getattr(request, "_api_started", None)
+    if started is None:
+        return
+    ApiMiddleware._write_logs(request, response, started, key, key.partner)
+    request._api_logged = True

@@ -25,7 +25,8 @@ def partner_key_from_plaintext(plaintext: str) -> PartnerApiKey | None:
         return None
     key = (
         PartnerApiKey.objects.usable()
-        .select_related("partner")
+        # The partner's rate overrides come with the key: the throttles need them next.
+        .select_related("partner", "partner__api_settings")
         .filter(prefix=parsed.prefix, partner__is_active=True)
         .first()
     )
@@ -63,7 +64,11 @@ class RateLimits:
 
 
 def partner_rate_limits(partner: Partner) -> RateLimits:
-    overrides = PartnerApiSettings.objects.filter(partner=partner).first()
+    try:
+        # Loaded with the request's key (partner_key_from_plaintext), else one query.
+        overrides = partner.api_settings
+    except PartnerApiSettings.DoesNotExist:
+        overrides = None
     per_minute = overrides.rate_per_minute if overrides else None
     per_day = overrides.rate_per_day if overrides else None
     return RateLimits(

@@ -8,7 +8,7 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,19 +182,16 @@ def idempotency_claim(
     now = now or timezone.now()
     ttl = timedelta(seconds=settings.RELEVE_API_IDEMPOTENCY_TTL)
     for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    partner=partner,
-                    key=key,
-                    request_hash=request_hash,
-                    created_at=now,
-                    locked_at=now,
-                    expires_at=now + ttl,
-                )
+        record = IdempotencyRecord(
+            partner=partner,
+            key=key,
+            request_hash=request_hash,
+            created_at=now,
+            locked_at=now,
+            expires_at=now + ttl,
+        )
+        if _insert_unless_taken(record):
             return IdempotencyOutcome.PROCEED, record
-        except IntegrityError:
-            pass
         existing = IdempotencyRecord.objects.filter(partner=partner, key=key).first()
         if existing is None:
             continue
@@ -215,6 +212,36 @@ def idempotency_claim(
             return IdempotencyOutcome.PROCEED, existing
         return IdempotencyOutcome.IN_PROGRESS, existing
     return IdempotencyOutcome.IN_PROGRESS, None
+
+
+def _insert_unless_taken(record: IdempotencyRecord) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: one statement and no savepoint (an
+    IntegrityError would abort the caller's transaction). A concurrent claim of the same key
+    makes it wait until that transaction ends; False when the key is (then) taken."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (partner_id, key, request_hash, created_at, locked_at, "
+            "expires_at, response_headers) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (partner_id, key) DO NOTHING RETURNING id",
+            [
+                record.partner.pk,
+                record.key,
+                record.request_hash,
+                *(
+                    connection.ops.adapt_datetimefield_value(moment)
+                    for moment in (record.created_at, record.locked_at, record.expires_at)
+                ),
+                "{}",
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    record.pk = row[0]
+    record._state.adding = False
+    record._state.db = connection.alias
+    return True
 
 
 def idempotency_complete(

@@ -30,12 +30,17 @@ class _PartnerWindowThrottle(BaseThrottle):
         now = time.time()
         window_start = int(now // self.window_seconds) * self.window_seconds
         cache_key = f"releve:throttle:{self.scope}:{key.pk}:{window_start}"
-        cache.add(cache_key, 0, timeout=self.window_seconds + 60)
+        # Increment first: the window's counter exists for every request but its first,
+        # so the usual request costs one cache operation, not two (with the database cache
+        # each operation is several statements). Missing: create it at 1 (``add``); a
+        # concurrent request that created it meanwhile makes ``add`` refuse: increment then.
         try:
             count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=self.window_seconds + 60)
-            count = 1
+        except ValueError:
+            if cache.add(cache_key, 1, timeout=self.window_seconds + 60):
+                count = 1
+            else:
+                count = cache.incr(cache_key)
         self._wait = max(1, int(window_start + self.window_seconds - now + 0.999))
         return count <= limit
 

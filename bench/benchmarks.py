@@ -242,27 +242,33 @@ def bench_statements(fixtures: Fixtures, settings: Settings) -> list[Figure]:
         if response.status_code not in (200, 201):
             raise RuntimeError(f"lead {label}: {response.status_code} {response.content[:300]!r}")
         counts[label] = log
-    opening, joining = counts["opening"], counts["joining"]
-    return [
-        Figure(
-            "P3",
-            f"SQL statements of a lead opening a case ({opening.commits} commit(s))",
-            opening.count,
-            None,
-            "statements",
-            "≤ 12, one commit",
-            opening.count <= 12 and opening.commits == 1,
-        ),
-        Figure(
-            "P3",
-            f"SQL statements of a lead joining a case ({joining.commits} commit(s))",
-            joining.count,
-            None,
-            "statements",
-            "≤ 10, one commit",
-            joining.count <= 10 and joining.commits == 1,
-        ),
-    ]
+    # The partner throttles' counters live in the default cache (the database's cache table
+    # unless REDIS_URL is set): counted apart, as tests/api/test_intake_statements.py does.
+    from django.conf import settings as django_settings
+
+    table = django_settings.CACHES["default"].get("LOCATION", "")
+    figures = []
+    for label, goal, limit in (
+        ("opening", "≤ 12, one commit", 12),
+        ("joining", "≤ 10, one commit", 10),
+    ):
+        log = counts[label]
+        throttle = [sql for sql, _params in log.statements if table and f'"{table}"' in sql]
+        lead = log.count - len(throttle)
+        commits = log.commits - sum(1 for sql in throttle if sql.lstrip().startswith("UPDATE"))
+        figures.append(
+            Figure(
+                "P3",
+                f"SQL statements of a lead {label} a case ({commits} commit(s)); the "
+                f"throttles' cache apart: {len(throttle)} statements",
+                lead,
+                None,
+                "statements",
+                goal,
+                lead <= limit and commits == 1,
+            )
+        )
+    return figures
 
 
 # --- B4: funnel and equity aggregates vs hand-written SQL -----------------------------------

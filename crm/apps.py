@@ -17,6 +17,9 @@ class CrmConfig(AppConfig):
         # Groups follow the permissions every app declares. post_migrate fires once per app,
         # after auth has created that app's permissions, so the last call sees them all.
         post_migrate.connect(_sync_role_groups, dispatch_uid="crm.role_groups_sync")
+        from crm import reference_cache
+
+        reference_cache.connect_signals()
         # The SQLite function the history triggers ask before refusing an update, and the
         # receiver marking a fresh login's session as just refreshed (crm.security).
         from crm import redaction, security  # noqa: F401

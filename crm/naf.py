@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from crm import reference_cache
 from crm.identifiers import normalize_naf_code
 from crm.models.naf import NafEntry, NafLevel, NafVersion
 
@@ -38,6 +39,18 @@ def check_version(version: str, *, field: str = "naf_version") -> str:
     return version
 
 
+def naf_subclass_versions(code: str) -> frozenset[str]:
+    """The nomenclature versions in which ``code`` (dotted) is a sub-class (cached)."""
+    return reference_cache.cached(
+        ("naf_subclass", code),
+        lambda: frozenset(
+            NafEntry.objects.filter(code=code, level=NafLevel.SUBCLASS).values_list(
+                "version", flat=True
+            )
+        ),
+    )
+
+
 def validate_naf_code(
     value: str, version: str, *, field: str = "naf_code", version_field: str = "naf_version"
 ) -> str:
@@ -53,11 +66,7 @@ def validate_naf_code(
         code = normalize_naf_code(value)
     except ValidationError as error:
         raise ValidationError({field: error.messages}, code="naf_format") from error
-    versions = set(
-        NafEntry.objects.filter(code=code, level=NafLevel.SUBCLASS).values_list(
-            "version", flat=True
-        )
-    )
+    versions = naf_subclass_versions(code)
     if version in versions:
         return code
     message = _("The NAF code “%(code)s” does not exist in %(version)s.") % {

@@ -18,6 +18,7 @@ from crm.models import (
     RegionalUnion,
 )
 from crm.roles import STAFF_ROLES, Role
+from crm.validation import full_clean_resolved
 
 # Group names are what administrators see in the admin; the role code stays the key.
 ROLE_GROUP_NAMES = {
@@ -89,9 +90,8 @@ def officer_profile_set(
     return profile
 
 
-@transaction.atomic
 def organisation_create(
-    *, departement: Departement | None = None, by=None, **fields
+    *, departement: Departement | None = None, by=None, resolved: bool = False, **fields
 ) -> Organisation:
     """Create an organisation after full validation (SIREN/SIRET/NAF/postal code).
 
@@ -99,13 +99,22 @@ def organisation_create(
     lead intake does, to place the lead), so it is not looked up a second time.
     ``by``: the staff member writing; the organisation must land in their territory
     (without ``by``, a system write such as the lead intake).
+    ``resolved``: no query re-reads what the caller resolved; the SIREN's uniqueness and the
+    check constraints are left to the database, whose refusal the caller handles
+    (crm.validation.full_clean_resolved).
     """
     organisation = Organisation(**fields)
     if departement is not None:
         organisation.departement_resolved(departement)
-    organisation.full_clean()
+    if resolved:
+        full_clean_resolved(organisation)
+    else:
+        organisation.full_clean()
     scoping.require_write(by, organisation)
-    organisation.save()
+    # The organisation and its history row together; without a savepoint for a caller that
+    # retries its whole transaction on a refusal (``resolved``: the lead intake).
+    with transaction.atomic(savepoint=not resolved):
+        organisation.save()
     return organisation
 
 
@@ -122,14 +131,18 @@ def organisation_update(*, organisation: Organisation, by=None, **fields) -> Org
     return organisation
 
 
-@transaction.atomic
-def person_create(*, by=None, **fields) -> Person:
+def person_create(*, by=None, resolved: bool = False, **fields) -> Person:
     """Record a person after full validation (name, contact details, lawful basis), in an
-    organisation of ``by``'s territory when a staff member writes."""
+    organisation of ``by``'s territory when a staff member writes. ``resolved``: as for
+    ``organisation_create``."""
     person = Person(**fields)
-    person.full_clean()
+    if resolved:
+        full_clean_resolved(person)
+    else:
+        person.full_clean()
     scoping.require_write(by, person)
-    person.save()
+    with transaction.atomic(savepoint=not resolved):
+        person.save()
     return person
 
 

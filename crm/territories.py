@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm import reference_cache
 from crm.identifiers import normalize_postal_code
 from crm.models.territory import (
     Departement,
@@ -46,7 +47,7 @@ def departement_for(postal_code: str, city: str | None = None) -> Departement:
         code = normalize_postal_code(postal_code)
     except ValidationError as error:
         raise ValidationError({"postal_code": error}) from error
-    rows = list(PostalCode.objects.filter(code=code).values_list("departement_id", "communes"))
+    rows = reference_cache.cached(("postal_code", code), lambda: _postal_code_rows(code))
     if not rows:
         raise _field_error(
             "postal_code",
@@ -56,8 +57,22 @@ def departement_for(postal_code: str, city: str | None = None) -> Departement:
         )
     candidates = {departement for departement, _communes in rows}
     if len(candidates) == 1:
-        return Departement.objects.get(code=candidates.pop())
-    return Departement.objects.get(code=_departement_of_commune(code, rows, city))
+        return departement_by_code(candidates.pop())
+    return departement_by_code(_departement_of_commune(code, rows, city))
+
+
+def _postal_code_rows(code: str) -> list[tuple[str, list[str]]]:
+    return list(PostalCode.objects.filter(code=code).values_list("departement_id", "communes"))
+
+
+def departement_by_code(code: str) -> Departement:
+    """A département from the reference cache (``Departement.DoesNotExist`` if unknown)."""
+    departement = reference_cache.cached(
+        ("departement", code), lambda: Departement.objects.filter(code=code).first()
+    )
+    if departement is None:
+        raise Departement.DoesNotExist(code)
+    return departement
 
 
 def _departement_of_commune(code: str, rows, city: str | None) -> str:
@@ -118,8 +133,12 @@ def regional_union_for_departement(
 ) -> RegionalUnion | None:
     """The regional union covering a département on a date (today by default)."""
     on = on or timezone.localdate()
-    covering = _coverage_rows(on).filter(departement_id=departement_code)
-    return RegionalUnion.objects.filter(pk__in=covering.values("regional_union_id")).first()
+
+    def load():
+        covering = _coverage_rows(on).filter(departement_id=departement_code)
+        return RegionalUnion.objects.filter(pk__in=covering.values("regional_union_id")).first()
+
+    return reference_cache.cached(("regional_union_of", departement_code, on), load)
 
 
 def departement_codes_of(regional_union_id: int, on: datetime.date | None = None):

@@ -38,3 +38,14 @@ def is_postgresql() -> bool:
 def requires_postgresql():
     if not is_postgresql():
         pytest.skip("needs PostgreSQL (row locks): set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    # Reference data is cached in process (crm.reference_cache); a test's rows are rolled
+    # back without any signal, so every test starts from an empty cache.
+    from crm import reference_cache
+
+    reference_cache.clear()
+    yield
+    reference_cache.clear()

@@ -16,8 +16,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,12 @@ from crm.actors import SYSTEM
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
 from crm.naf import naf_version_for, validate_naf_code
 from crm.roles import Role
-from crm.territories import departement_for, regional_union_for_departement
+from crm.territories import (
+    departement_by_code,
+    departement_for,
+    regional_union_for_departement,
+)
+from crm.transactions import optimistic, retrying_transaction
 from transmission import services
 from transmission.choices import OPEN_STAGES, ActivityKind, CaseKind, CaseSource
 from transmission.models import (
@@ -45,6 +50,7 @@ __all__ = [
     "LeadRefused",
     "add_working_days",
     "lead_assignee",
+    "lead_match",
     "lead_partner_reference",
     "lead_submit",
     "partner_sees_case",
@@ -99,13 +105,16 @@ def lead_assignee(regional_union: RegionalUnion):
 
     Least loaded: the active officer of the UR with the fewest open cases, lowest id on a tie.
     """
-    rule = LeadAssignmentRule.objects.filter(regional_union=regional_union).first()
-    mode = rule.mode if rule else LeadAssignmentMode.LEAST_LOADED
-    if mode == LeadAssignmentMode.UNASSIGNED_QUEUE:
-        return None
+    # One statement: the rule is a condition of the query (no officer under the
+    # unassigned-queue rule), the profile comes with the officer (case_create checks it).
+    queue_rule = LeadAssignmentRule.objects.filter(
+        regional_union=regional_union, mode=LeadAssignmentMode.UNASSIGNED_QUEUE
+    )
     return (
         get_user_model()
-        .objects.filter(
+        .objects.select_related("officer_profile")
+        .filter(
+            ~Exists(queue_rule),
             is_active=True,
             officer_profile__role=Role.OFFICER,
             officer_profile__regional_union=regional_union,
@@ -158,39 +167,41 @@ def lead_rules_check(data: dict[str, Any]) -> None:
             ) from error
 
 
-def _submission_record(*, partner: Partner, data: dict, raw_body: str) -> LeadSubmission:
+def _duplicate_check(*, partner: Partner, data: dict) -> None:
     external_ref = data.get("external_ref") or ""
-    if external_ref:
+    # First run of the API's retried unit: the unique index on (partner, external_ref)
+    # refuses a duplicate at the submission's INSERT, and the run that follows checks here.
+    if external_ref and not optimistic():
         existing = LeadSubmission.objects.filter(partner=partner, external_ref=external_ref).first()
         if existing is not None:
             raise LeadDuplicate(existing)
+
+
+def _submission_record(
+    *, partner: Partner, data: dict, raw_body: str, case: Case, matched: bool
+) -> LeadSubmission:
+    # Written last, once the case is known: one INSERT. A concurrent lead with the same
+    # external_ref that committed first makes it a unique violation: the transaction runs
+    # again (crm.transactions) and _duplicate_check answers LeadDuplicate.
     now = timezone.now()
     submission = LeadSubmission(
         partner=partner,
-        external_ref=external_ref,
+        external_ref=data.get("external_ref") or "",
         kind=data["kind"],
         raw_body=raw_body,
         payload=data,
+        case=case,
+        matched_existing_case=matched,
         created_at=now,
         updated_at=now,
     )
-    try:
-        with transaction.atomic():
-            submission.save(force_insert=True)
-    except IntegrityError:
-        # A concurrent submission with the same external_ref committed first.
-        existing = LeadSubmission.objects.filter(partner=partner, external_ref=external_ref).first()
-        if existing is None:
-            raise
-        raise LeadDuplicate(existing) from None
+    submission.save(force_insert=True)
     return submission
 
 
-def _open_case_of(organisation: Organisation | None) -> Case | None:
-    if organisation is None:
-        return None
+def _open_case_of(organisation: Organisation) -> Case | None:
     return (
-        Case.objects.select_for_update(of=("self",))
+        Case.objects.select_related("assigned_officer__officer_profile")
         .filter(organisation=organisation, stage__in=OPEN_STAGES)
         .order_by("created_at", "pk")
         .first()
@@ -203,11 +214,50 @@ def _open_case_of_new_cooperative(siren: str | None) -> Case | None:
     if not siren:
         return None
     return (
-        Case.objects.select_for_update(of=("self",))
+        Case.objects.select_related("organisation", "assigned_officer__officer_profile")
         .filter(cooperative_siren=siren, stage__in=OPEN_STAGES)
         .order_by("created_at", "pk")
         .first()
     )
+
+
+def lead_match(siren: str | None) -> tuple[Organisation | None, Case | None]:
+    """The organisation a lead's SIREN names and its open case (the oldest), or Nones.
+
+    One statement, which also locks the organisation's row: every lead for one company takes
+    this lock first (then the case reference counter, per UR), so concurrent leads queue
+    here in one order instead of deadlocking. The case is read with it (no second lock: a
+    case's own writers lock the case, a lead only adds rows pointing to it).
+    """
+    if not siren:
+        return None, None
+    open_case = (
+        Case.objects.filter(organisation=OuterRef("pk"), stage__in=OPEN_STAGES)
+        .order_by("created_at", "pk")
+        .values("pk")[:1]
+    )
+    organisation = (
+        Organisation.objects.select_for_update(of=("self",))
+        .filter(siren=siren)
+        .annotate(open_case_id=Subquery(open_case))
+        .first()
+    )
+    if organisation is None:
+        # A newco not yet registered is known by the SIREN its case records: the lead joins
+        # the case of the company it takes over (and that company is the one it is about).
+        case = _open_case_of_new_cooperative(siren)
+        return (case.organisation, case) if case is not None else (None, None)
+    if organisation.open_case_id is None:
+        # The statement's snapshot predates the lock: a lead that held it may have opened a
+        # case meanwhile. Look again, now that this lead holds the lock.
+        case = _open_case_of(organisation)
+    else:
+        case = Case.objects.select_related("assigned_officer__officer_profile").get(
+            pk=organisation.open_case_id
+        )
+    if case is not None:
+        case.organisation = organisation
+    return organisation, case
 
 
 def _departement_of(company: dict[str, Any]) -> Departement:
@@ -234,31 +284,22 @@ def _lead_place(departement: Departement) -> LeadPlace:
     return LeadPlace(departement=departement, regional_union=regional_union)
 
 
-def _organisation_get_or_create(company: dict[str, Any], place: LeadPlace) -> Organisation:
-    siren = company.get("siren") or None
+def _organisation_create(company: dict[str, Any], place: LeadPlace) -> Organisation:
+    # No savepoint: a concurrent lead inserting the same SIREN first makes this a unique
+    # violation, and the whole intake runs again (crm.transactions), finding that company.
     try:
-        with transaction.atomic():
-            return crm_services.organisation_create(
-                departement=place.departement,
-                name=company["name"],
-                siren=siren,
-                naf_code=company.get("naf_code") or "",
-                naf_version=company.get("naf_version") or naf_version_for(timezone.localdate()),
-                postal_code=company["postal_code"],
-                city=company.get("city") or "",
-                employees=company.get("employees"),
-            )
-    except IntegrityError:
-        # Another lead created the same SIREN meanwhile (it has committed: the insert waited).
-        existing = Organisation.objects.filter(siren=siren).first() if siren else None
-        if existing is None:
-            raise
-        return existing
+        return crm_services.organisation_create(
+            departement=place.departement,
+            resolved=True,
+            name=company["name"],
+            siren=company.get("siren") or None,
+            naf_code=company.get("naf_code") or "",
+            naf_version=company.get("naf_version") or naf_version_for(timezone.localdate()),
+            postal_code=company["postal_code"],
+            city=company.get("city") or "",
+            employees=company.get("employees"),
+        )
     except ValidationError as error:
-        # The SIREN's uniqueness check may see another lead's organisation committed meanwhile.
-        existing = Organisation.objects.filter(siren=siren).first() if siren else None
-        if existing is not None:
-            return existing
         raise LeadInvalid(
             {f"company.{field}": messages for field, messages in error.message_dict.items()}
         ) from error
@@ -277,19 +318,25 @@ def _case_open(*, organisation: Organisation, place: LeadPlace, partner: Partner
     )
 
 
-def _contact_of(*, organisation: Organisation, partner: Partner, data: dict) -> Person:
-    """The lead's contact: the person already known in the organisation, or a new one."""
+def _contact_of(
+    *, organisation: Organisation, partner: Partner, data: dict, new_organisation: bool = False
+) -> Person:
+    """The lead's contact: the person already known in the organisation, or a new one
+    (an organisation this lead just created has nobody yet: nothing to look up)."""
     contact = data["contact"]
-    known = crm_services.person_matching(
-        organisation=organisation,
-        first_name=contact["first_name"],
-        last_name=contact["last_name"],
-        email=contact.get("email") or "",
-    )
+    known = None
+    if not new_organisation:
+        known = crm_services.person_matching(
+            organisation=organisation,
+            first_name=contact["first_name"],
+            last_name=contact["last_name"],
+            email=contact.get("email") or "",
+        )
     if known is not None:
         return known
     # The partner attests that the person agreed to be contacted: consent, dated today.
     return crm_services.person_create(
+        resolved=True,
         first_name=contact["first_name"],
         last_name=contact["last_name"],
         email=contact.get("email") or "",
@@ -322,7 +369,6 @@ def _officer_task(*, case: Case, partner: Partner, data: dict, contact: Person) 
     )
 
 
-@transaction.atomic
 def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> LeadSubmission:
     """Store a partner's lead and attach it to a case (an open one of the same SIREN, or new).
 
@@ -330,32 +376,44 @@ def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> Lea
     ``external_ref``...). Raises ``LeadInvalid`` when the lead breaks a rule,
     ``LeadDuplicate`` when the partner already used the ``external_ref`` and ``LeadRefused``
     when no regional union can take the lead; then nothing is written.
+
+    One transaction without savepoints. Called outside a transaction, it is retried when a
+    concurrent lead wins a race (crm.transactions); inside one (the API's, which also holds
+    the idempotency claim and the request log), the caller retries the whole unit.
     """
+    if transaction.get_connection().in_atomic_block:
+        return _lead_submit(partner=partner, data=data, raw_body=raw_body)
+    return retrying_transaction(lambda: _lead_submit(partner=partner, data=data, raw_body=raw_body))
+
+
+def _lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> LeadSubmission:
+    # Every refusal that needs no lock comes before the first write (reference data is
+    # cached: these cost no statement but the external_ref check).
     lead_rules_check(data)
     company = data["company"]
     departement = _departement_of(company)
-    submission = _submission_record(partner=partner, data=data, raw_body=raw_body)
+    _duplicate_check(partner=partner, data=data)
 
-    siren = company.get("siren")
-    organisation = Organisation.objects.filter(siren=siren).first() if siren else None
-    case = _open_case_of(organisation) or _open_case_of_new_cooperative(siren)
-    if case is None:
-        # A known company's case goes where the company is, whatever the lead says.
-        place = _lead_place(organisation.departement if organisation else departement)
-        organisation = organisation or _organisation_get_or_create(company, place)
-        if organisation.siren:
-            # Two leads for one company at the same moment: the second waits on this row lock
-            # until the first commits, then finds its case and joins it instead of opening
-            # another.
-            Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
-            case = _open_case_of(organisation)
+    organisation, case = lead_match(company.get("siren"))
+    matched = case is not None
     if case is not None:
-        submission.matched_existing_case = True
-        contact = _contact_of(organisation=case.organisation, partner=partner, data=data)
+        contact = _contact_of(organisation=organisation, partner=partner, data=data)
         _officer_task(case=case, partner=partner, data=data, contact=contact)
     else:
+        # A known company's case goes where the company is, whatever the lead says.
+        place = _lead_place(
+            departement_by_code(organisation.departement_id) if organisation else departement
+        )
+        new_organisation = organisation is None
+        if new_organisation:
+            organisation = _organisation_create(company, place)
         case = _case_open(organisation=organisation, place=place, partner=partner, data=data)
-        _contact_of(organisation=organisation, partner=partner, data=data)
-    submission.case = case
-    submission.save(update_fields=["case", "matched_existing_case"])
-    return submission
+        _contact_of(
+            organisation=organisation,
+            partner=partner,
+            data=data,
+            new_organisation=new_organisation,
+        )
+    return _submission_record(
+        partner=partner, data=data, raw_body=raw_body, case=case, matched=matched
+    )

@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from crm.actors import is_system
 from crm.models import CooperativeType, Organisation, OrganisationStatus, Partner, RegionalUnion
 from crm.roles import Role
 from crm.territories import regional_union_for_departement
+from crm.validation import full_clean_resolved
 from crm.workflow_engine import (
     Applied,
     TransitionForbidden,
@@ -146,20 +147,21 @@ def _cooperative_record(case: Case, *, name: str) -> Organisation:
 def case_reference_next(*, regional_union: RegionalUnion, year: int) -> str:
     """The next human reference of a UR for a year, e.g. ``OUEST-2026-0042``.
 
-    One counter row per (UR, year), created if missing without racing (insert-or-ignore) and
-    then locked: two cases created at the same moment never share a number.
+    One statement: insert the (UR, year) counter at 1 or add one to it, returning the number
+    (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35). The row
+    stays locked until the caller's transaction ends: two cases created at the same moment
+    never share a number.
     """
-    with transaction.atomic():
-        CaseReferenceCounter.objects.bulk_create(
-            [CaseReferenceCounter(regional_union=regional_union, year=year)],
-            ignore_conflicts=True,
+    table = connection.ops.quote_name(CaseReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (regional_union_id, year, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (regional_union_id, year) "
+            f"DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [regional_union.pk, year],
         )
-        counter = CaseReferenceCounter.objects.select_for_update().get(
-            regional_union=regional_union, year=year
-        )
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-    return format_reference(regional_union.code, year, counter.last_number)
+        (number,) = cursor.fetchone()
+    return format_reference(regional_union.code, year, number)
 
 
 def format_reference(ur_code: str, year: int, number: int) -> str:
@@ -176,7 +178,6 @@ def _may_create_or_edit(user, regional_union_id: int) -> bool:
     )
 
 
-@transaction.atomic
 def case_create(
     *,
     organisation: Organisation,
@@ -192,8 +193,36 @@ def case_create(
     """Open a case (stage ``lead``) for an organisation, in the UR of its département.
 
     ``by`` is None only for a case opened by a partner's lead (``transmission.intake``): the
-    history then records no user and the case's source is that partner.
+    history then records no user and the case's source is that partner. The intake runs as
+    one unit retried whole (crm.transactions): no savepoint of its own then.
     """
+    partner_lead = by is None and source == CaseSource.PARTNER and source_partner is not None
+    with transaction.atomic(savepoint=not partner_lead):
+        return _case_create(
+            organisation=organisation,
+            kind=kind,
+            by=by,
+            assigned_officer=assigned_officer,
+            source=source,
+            source_partner=source_partner,
+            jobs_at_stake=jobs_at_stake,
+            comment=comment,
+            **fields,
+        )
+
+
+def _case_create(
+    *,
+    organisation: Organisation,
+    kind: CaseKind | str,
+    by,
+    assigned_officer,
+    source: CaseSource | str,
+    source_partner: Partner | None,
+    jobs_at_stake: int | None,
+    comment: str,
+    **fields: Any,
+) -> Case:
     regional_union = regional_union_for_departement(organisation.departement_id)
     if regional_union is None:
         raise ValidationError(_("No regional union covers this organisation's département."))
@@ -233,7 +262,9 @@ def case_create(
     if not case.route:
         case.route = legal.default_route(case.kind)
     _legal_choices_check(case)
-    workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now)
+    # A partner's lead (by None) loaded every related row itself and handles the database's
+    # refusals: no query re-reads them (issue 14).
+    workflow.CASE_WORKFLOW.create(case, by=by, comment=comment, at=now, resolved=by is None)
     return case
 
 
@@ -348,7 +379,6 @@ def case_reassign(*, case: Case, officer, by) -> Case:
     return locked
 
 
-@transaction.atomic
 def activity_create(
     *,
     case: Case,
@@ -366,7 +396,26 @@ def activity_create(
     ``by=SYSTEM``: Relève itself, e.g. the task a partner's lead gives the case's officer.
     A task's assignee works in the case's regional union, whoever assigns it.
     """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    # Relève's own write (a lead's task) comes inside the intake's one unit, retried whole
+    # (crm.transactions): no savepoint, and the case it just read needs no second read.
+    with transaction.atomic(savepoint=not is_system(by)):
+        return _activity_create(
+            case=case if is_system(by) else Case.objects.select_for_update().get(pk=case.pk),
+            by=by,
+            kind=kind,
+            subject=subject,
+            notes=notes,
+            happened_on=happened_on,
+            due_on=due_on,
+            assignee=assignee,
+            minutes_spent=minutes_spent,
+        )
+
+
+def _activity_create(
+    *, case: Case, by, kind, subject, notes, happened_on, due_on, assignee, minutes_spent
+) -> Activity:
+    locked = case
     if not is_system(by):
         _require_works_on_case(by, locked)
     if kind == ActivityKind.TASK and due_on is None:
@@ -393,7 +442,11 @@ def activity_create(
         created_by=None if is_system(by) else by,
     )
     # No author when Relève itself writes the activity (created_by is null only then).
-    activity.full_clean(exclude=["created_by"] if is_system(by) else None)
+    if is_system(by):
+        # Relève's own write (a lead's task): the case and assignee were just loaded.
+        full_clean_resolved(activity, exclude=["created_by"])
+    else:
+        activity.full_clean()
     activity.save()
     return activity
 

@@ -13,6 +13,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.validation import full_clean_resolved
 from crm.workflow_engine.description import (
     Applied,
     AvailableTransition,
@@ -222,10 +223,25 @@ class Workflow:
         obj.refresh_from_db()
         return locked
 
-    def create(self, obj, *, by, comment: str = "", data: dict | None = None, at=None):
+    def create(
+        self,
+        obj,
+        *,
+        by,
+        comment: str = "",
+        data: dict | None = None,
+        at=None,
+        resolved: bool = False,
+    ):
         """Validate and save a new object in its initial state, with its first history row
-        ("create", from no state): the history replays from the very beginning."""
-        obj.full_clean(exclude=[self.state_field])
+        ("create", from no state): the history replays from the very beginning.
+
+        ``resolved``: the caller loaded every related object itself and handles the
+        database's unique and check refusals (crm.validation.full_clean_resolved)."""
+        if resolved:
+            full_clean_resolved(obj, exclude=[self.state_field])
+        else:
+            obj.full_clean(exclude=[self.state_field])
         obj.save()
         source_field, target_field = self.history.states
         return apps.get_model(self.history.model).objects.create(
