@@ -95,7 +95,9 @@ def test_a_transformation_keeps_one_organisation(team, gate):
 
 def test_a_court_plan_liquidates_the_target(team, gate):
     case = _closing(team, CaseKind.TAKEOVER_DISTRESS, CaseRoute.COURT_PLAN, target_form="scic_sas")
-    _incorporate(team, case, cooperative_siren=valid_siren(6003))
+    # The court orders the sale: no registration without the judgment adopting the plan.
+    judged_on = timezone.localdate() - datetime.timedelta(days=20)
+    _incorporate(team, case, cooperative_siren=valid_siren(6003), plan_judgment_on=judged_on)
     target = Organisation.objects.get(pk=case.organisation_id)
     assert target.status == "liquidated"
     assert target.taken_over_by == case.cooperative
