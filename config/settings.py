@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the query string: no NUL reaches a filter (PostgreSQL refuses it).
+    "crm.security.NulFreeQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Under /api/ only: body size limit, problem+json for every error, partner request log.
     "api.middleware.ApiMiddleware",

@@ -1,4 +1,8 @@
-"""Security middleware: response headers and the idle expiry of sessions.
+"""Security middleware: query strings without NUL, response headers, idle sessions.
+
+- ``NulFreeQueryMiddleware``: PostgreSQL's text cannot hold a NUL character, so a ``%00`` in
+  a query string that reached a filter answered 500 ("A string literal cannot contain NUL").
+  It is removed once, here, for every page and the API: no value a filter reads holds one.
 
 - ``SecurityHeadersMiddleware``: a Permissions-Policy on every answer, and
   ``Cache-Control: no-store`` on the API's answers (the staff API and lead details carry
@@ -14,11 +18,26 @@ import time
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import QueryDict
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 API_PREFIX = "/api/"
 CACHEABLE_API_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/", "/api/v1/problems/")
 REFRESHED_AT_KEY = "_releve_refreshed_at"
+
+
+class NulFreeQueryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -173,9 +173,13 @@ def transition_target(case: Case, name: str) -> str:
 
 
 def field_description(name: str) -> dict:
-    if name == workflow.OVERRIDE_REASON:
-        label = _("reason for overriding the financing plan rule (directors)")
-        return {"name": name, "label": str(label), "type": "string", "choices": None}
+    # The inputs that are not Case fields (workflow.EXTRA_INPUTS): free text each.
+    extra_labels = {
+        workflow.OVERRIDE_REASON: _("reason for overriding the financing plan rule (directors)"),
+        workflow.COOPERATIVE_NAME: _("name of the new cooperative (default: the company's)"),
+    }
+    if name in extra_labels:
+        return {"name": name, "label": str(extra_labels[name]), "type": "string", "choices": None}
     field = Case._meta.get_field(name)
     if field.choices:
         kind = "choice"

@@ -323,3 +323,20 @@ def test_detail_says_how_the_employees_were_informed(clients, staff):
     )
     information = clients["officer"].get(url(big.pk)).json()["employee_information"]
     assert (information["status"], information["warning"]) == ("not_applicable", False)
+
+
+def test_the_registration_offers_to_name_the_new_cooperative(clients, staff):
+    case = CaseFactory(
+        kind=CaseKind.TAKEOVER, stage=Stage.CLOSING, assigned_officer=staff["officer"]
+    )
+    body = clients["officer"].get(url(case.pk)).json()
+    [incorporate] = [
+        item for item in body["available_transitions"] if item["name"] == "incorporate"
+    ]
+    fields = {field["name"]: field for field in incorporate["fields"]}
+    assert fields["cooperative_name"] == {
+        "name": "cooperative_name",
+        "label": "nom de la nouvelle coopérative (par défaut : celui de l'entreprise)",
+        "type": "string",
+        "choices": None,
+    }

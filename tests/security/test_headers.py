@@ -3,10 +3,12 @@ X-Forwarded-Proto trusted only behind a declared proxy."""
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
 from crm.roles import Role
+from crm.security import NulFreeQueryMiddleware
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,15 @@ def test_behind_proxy_setting_decides_the_forwarded_proto_header(monkeypatch):
     assert importlib.reload(module).SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
     monkeypatch.delenv("BEHIND_PROXY")
     importlib.reload(module)
+
+
+def test_no_nul_character_of_a_query_string_reaches_a_view(rf):
+    # PostgreSQL refuses NUL in text: a filter reading one answered 500 (issue 13, bad input).
+    seen = {}
+
+    def view(request):
+        seen.update({key: request.GET.getlist(key) for key in request.GET})
+        return HttpResponse()
+
+    NulFreeQueryMiddleware(view)(rf.get("/dossiers/", {"q": "Mo\x00rel", "n\x00": ["1", "\x00"]}))
+    assert seen == {"q": ["Morel"], "n": ["1", ""]}
