@@ -55,7 +55,11 @@ def _case_through(
         )
     fields = {"stage": stage}
     if stage == Stage.INCORPORATED:
-        fields.update(cooperative_siren="000000018", registered_on=timezone.localdate())
+        fields.update(
+            cooperative_siren="000000018",
+            registered_on=timezone.localdate(),
+            cooperative=case.organisation,  # a creation: the organisation is the cooperative
+        )
     Case.objects.filter(pk=case.pk).update(**fields)
     return case
 
