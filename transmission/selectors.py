@@ -50,34 +50,28 @@ def officer_day(*, user, on: datetime.date | None = None) -> QuerySet[Case]:
 # --- Alerts -----------------------------------------------------------------------------------
 
 
-def alert_court_deadline_near(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
-    """Takeovers in difficulty whose court offer deadline falls within the next 10 days."""
+def _court_date_within(user, today, field: str, days: int) -> QuerySet[Case]:
+    """Open takeovers in difficulty whose court date ``field`` falls in the next ``days``."""
     today = today or timezone.localdate()
     return (
         case_list(user=user)
         .filter(
             kind=CaseKind.TAKEOVER_DISTRESS,
             stage__in=OPEN_STAGES,
-            court_offer_deadline__gte=today,
-            court_offer_deadline__lte=today + datetime.timedelta(days=COURT_DEADLINE_ALERT_DAYS),
+            **{f"{field}__gte": today, f"{field}__lte": today + datetime.timedelta(days=days)},
         )
-        .order_by("court_offer_deadline")
+        .order_by(field, "reference")
     )
+
+
+def alert_court_deadline_near(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Takeovers in difficulty whose court offer deadline falls within the next 10 days."""
+    return _court_date_within(user, today, "court_offer_deadline", COURT_DEADLINE_ALERT_DAYS)
 
 
 def alert_court_hearing_near(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
     """Takeovers in difficulty whose court hearing falls within the next 15 days."""
-    today = today or timezone.localdate()
-    return (
-        case_list(user=user)
-        .filter(
-            kind=CaseKind.TAKEOVER_DISTRESS,
-            stage__in=OPEN_STAGES,
-            court_hearing_on__gte=today,
-            court_hearing_on__lte=today + datetime.timedelta(days=COURT_HEARING_ALERT_DAYS),
-        )
-        .order_by("court_hearing_on", "reference")
-    )
+    return _court_date_within(user, today, "court_hearing_on", COURT_HEARING_ALERT_DAYS)
 
 
 def alert_employee_information(*, user, today: datetime.date | None = None) -> QuerySet[Case]:
