@@ -17,6 +17,7 @@ from backoffice.forms import (
     TaskReassignForm,
     run_service,
 )
+from backoffice.query import positive_int
 from backoffice.selectors import case_page
 from backoffice.views.common import (
     UNPROCESSABLE,
@@ -71,8 +72,7 @@ def case_detail(request, pk: int):
 def case_timeline(request, pk: int):
     """The next page of the case's timeline (htmx "voir plus")."""
     case = case_or_404(request.user, pk)
-    page = request.GET.get("page", "2")
-    page = int(page) if page.isdigit() else 2
+    page = positive_int(request.GET.get("page"), default=2)
     timeline, more = case_page.case_timeline(user=request.user, case=case, page=page)
     context = {"case": case, "timeline": timeline, "timeline_more": more, "timeline_next": page + 1}
     return render(request, "backoffice/_timeline_entries.html", context)

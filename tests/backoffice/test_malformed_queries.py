@@ -83,6 +83,14 @@ def test_a_board_column_page_answers_whatever_the_page(client, officer, value):
 
 
 @pytest.mark.parametrize("value", ODD_VALUES)
+def test_a_case_timeline_page_answers_whatever_the_page(client, officer, value):
+    case = CaseFactory(assigned_officer=officer)
+    client.force_login(officer)
+    url = reverse("backoffice:case_timeline", kwargs={"pk": case.pk})
+    assert client.get(url, {"page": value}).status_code == 200, value
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
 @pytest.mark.parametrize("name, kwargs", BOARD_PAGES)
 def test_a_dashboard_answers_whatever_the_query(client, board_member, name, kwargs, value):
     client.force_login(board_member)

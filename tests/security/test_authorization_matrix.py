@@ -121,6 +121,14 @@ ROUTES: dict[str, Route] = {
     "backoffice:case_move": Route(
         lambda w: f"/dossiers/{w['case'].pk}/vers/qualification/", BO_ROW
     ),
+    "backoffice:case_timeline": Route(
+        lambda w: f"/dossiers/{w['case'].pk}/historique/?page=2", BO_ROW
+    ),
+    # Signed-in back-office users first, then POST only.
+    "backoffice:case_tags": Route(
+        lambda w: f"/dossiers/{w['case'].pk}/etiquettes/",
+        expect(LOGIN, LOGIN, LOGIN, 405, 405, 405, 405, 403, 403),
+    ),
     "backoffice:task_add": Route(lambda w: f"/dossiers/{w['case'].pk}/taches/", POST_ONLY),
     "backoffice:task_reassign": Route(
         lambda w: f"/dossiers/{w['case'].pk}/taches/{w['task'].pk}/reattribuer/", POST_ONLY
