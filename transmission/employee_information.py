@@ -89,7 +89,8 @@ def assess(case, *, today: datetime.date) -> Assessment:
             Status.NOT_APPLICABLE,
             _("The information of employees does not apply to this kind of case."),
         )
-    headcount = case.organisation.employees
+    # A case being drafted (a preview of its guards) may have no organisation yet.
+    headcount = case.organisation.employees if case.organisation_id else None
     if headcount is not None and headcount >= LARGE_LIMIT:
         return Assessment(
             Status.NOT_APPLICABLE,
