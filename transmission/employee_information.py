@@ -90,7 +90,8 @@ def assess(case, *, today: datetime.date) -> Assessment:
             _("The information of employees does not apply to this kind of case."),
         )
     # A case being drafted (a preview of its guards) may have no organisation yet.
-    headcount = case.organisation.employees if case.organisation_id else None
+    organisation = getattr(case, "organisation", None)  # None on an unsaved draft
+    headcount = organisation.employees if organisation is not None else None
     if headcount is not None and headcount >= LARGE_LIMIT:
         return Assessment(
             Status.NOT_APPLICABLE,
