@@ -101,6 +101,18 @@ class DeclineReason(models.TextChoices):
     SPAM = "spam", _("spam")
 
 
+class MemberCategory(models.TextChoices):
+    """Categories of members (DOMAIN.md, "Legal facts"): a Scop has employee members and other
+    members; a Scic gathers at least three categories, the law naming these."""
+
+    EMPLOYEES = "employees", _("employee members")
+    BENEFICIARIES = "beneficiaries", _("beneficiaries and users")
+    PRODUCERS = "producers", _("producers")
+    VOLUNTEERS = "volunteers", _("volunteers")
+    PUBLIC_BODIES = "public_bodies", _("public bodies")
+    OTHERS = "others", _("other members")
+
+
 class ActivityKind(models.TextChoices):
     CALL = "call", _("call")
     MEETING = "meeting", _("meeting")

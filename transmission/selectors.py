@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from crm.scoping import scope_queryset
-from transmission import employee_information
-from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, Stage
+from transmission import employee_information, legal
+from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, MemberCategory, Stage
 from transmission.choices import CaseTag as CaseTagChoice
-from transmission.models import Activity, Case, CaseTag, LeadSubmission, StageChange
+from transmission.models import Activity, Case, CaseTag, LeadSubmission, Membership, StageChange
 from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, COURT_HEARING_ALERT_DAYS
 
 
@@ -158,6 +160,73 @@ def time_in_stages(
 
 def case_tags(case: Case) -> list[str]:
     return list(CaseTag.objects.filter(case=case).values_list("tag", flat=True))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    category: str
+    label: str
+    members: int
+    capital: Decimal
+    votes: Decimal
+    capital_share: Decimal | None  # per cent of the total
+    votes_share: Decimal | None
+
+
+@dataclass(frozen=True)
+class MembersSummary:
+    """A case's members by category with their shares, the totals, and what the law finds
+    short for its target form (empty when lawful, or while the form is unknown)."""
+
+    rows: list[MemberRow]
+    members: int
+    capital: Decimal
+    votes: Decimal
+    refusals: list[str]
+    categories: list[tuple[str, str]]  # (code, label) the target form admits
+
+    @property
+    def lawful(self) -> bool:
+        return bool(self.rows) and not self.refusals
+
+
+def case_members_summary(case: Case) -> MembersSummary:
+    """One query (or none when ``memberships`` is prefetched)."""
+    memberships = sorted(
+        case.memberships.all(), key=lambda row: MemberCategory.values.index(row.category)
+    )
+    capital = sum((row.capital for row in memberships), Decimal("0"))
+    votes = sum((row.votes for row in memberships), Decimal("0"))
+    rows = [
+        MemberRow(
+            category=row.category,
+            label=str(row.get_category_display()),
+            members=row.members,
+            capital=row.capital,
+            votes=row.votes,
+            capital_share=legal.share(row.capital, capital),
+            votes_share=legal.share(row.votes, votes),
+        )
+        for row in memberships
+    ]
+    figures = legal.figures_by_category(memberships)
+    refusals = legal.membership_refusals(case.target_form, case.seed_scop, figures)
+    return MembersSummary(
+        rows=rows,
+        members=sum(row.members for row in memberships),
+        capital=capital,
+        votes=votes,
+        refusals=[message for _field, message in refusals],
+        categories=[
+            (code, str(MemberCategory(code).label))
+            for code in legal.categories_for(case.target_form)
+        ],
+    )
+
+
+def cooperative_memberships(organisation) -> QuerySet[Membership]:
+    """The members a registered cooperative was born with (handed over at incorporation)."""
+    return Membership.objects.filter(cooperative=organisation).order_by("category")
 
 
 def case_tag_counts(*, user, cases: QuerySet[Case] | None = None) -> dict[str, int]:

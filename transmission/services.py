@@ -30,9 +30,16 @@ from crm.workflow_engine import (
     validation_reasons,
 )
 from transmission import events, legal, workflow
-from transmission.choices import ActivityKind, CaseKind, CaseSource, TargetForm
+from transmission.choices import (
+    OPEN_STAGES,
+    ActivityKind,
+    CaseKind,
+    CaseSource,
+    MemberCategory,
+    TargetForm,
+)
 from transmission.choices import CaseTag as CaseTagChoice
-from transmission.models import Activity, Case, CaseReferenceCounter, CaseTag
+from transmission.models import Activity, Case, CaseReferenceCounter, CaseTag, Membership
 from transmission.workflow import CaseConflict, UnexpectedInput, UnknownTransition
 
 __all__ = [
@@ -97,6 +104,13 @@ def _before_save(case: Case, name: str, extra: dict) -> None:
         case.cooperative = _cooperative_record(
             case, name=extra.get(workflow.COOPERATIVE_NAME) or ""
         )
+        memberships_hand_over(case)
+
+
+def memberships_hand_over(case: Case) -> int:
+    """The members entered on the case become the registered cooperative's (its annual
+    reviews record how they change afterwards); returns how many categories were handed over."""
+    return Membership.objects.filter(case=case).update(cooperative=case.cooperative)
 
 
 def _cooperative_record(case: Case, *, name: str) -> Organisation:
@@ -315,6 +329,63 @@ def case_set_tags(*, case: Case, by, tags) -> list[str]:
     CaseTag.objects.filter(case=locked, tag__in=current - wanted).delete()
     CaseTag.objects.bulk_create([CaseTag(case=locked, tag=tag) for tag in wanted - current])
     return sorted(wanted)
+
+
+# --- Members, capital and votes (checked against the law by the workflow's guards) ----------
+
+
+def _members_editable(by, case: Case) -> None:
+    _require_works_on_case(by, case)
+    if case.stage not in OPEN_STAGES:
+        raise ValidationError(
+            {
+                legal.MEMBERS_FIELD: _(
+                    "The members of a case that is no longer open cannot change: the "
+                    "cooperative's annual reviews record how they evolve."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def member_category_set(
+    *,
+    case: Case,
+    by,
+    category: str,
+    members: int,
+    capital,
+    votes=None,
+) -> Membership:
+    """Record (or replace) one category's members, capital held and votes held. Votes default
+    to one per member (a Scop: one person, one vote)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _members_editable(by, locked)
+    if category not in legal.categories_for(locked.target_form):
+        label = MemberCategory(category).label if category in MemberCategory.values else category
+        raise ValidationError(
+            {
+                "category": _("A %(form)s has no members of the category “%(category)s”.")
+                % {"form": TargetForm(locked.target_form).label, "category": label}
+            }
+        )
+    membership = Membership.objects.filter(case=locked, category=category).first() or Membership(
+        case=locked, category=category
+    )
+    membership.members = members
+    membership.capital = capital
+    membership.votes = members if votes in (None, "") else votes
+    membership.updated_by = by if getattr(by, "pk", None) else None
+    membership.full_clean(exclude=["case", "cooperative", "updated_by"])
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def member_category_remove(*, case: Case, by, category: str) -> None:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _members_editable(by, locked)
+    Membership.objects.filter(case=locked, category=category).delete()
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from transmission.choices import (
     Stage,
     TargetForm,
 )
-from transmission.models import Case, StageChange
+from transmission.models import Case, Membership, StageChange
 from transmission.services import format_reference
 
 # Every field any guard may ask for, filled in validly: a case "ready for anything".
@@ -49,6 +49,31 @@ def complete_data(kind: str) -> dict:
     }
 
 
+# Stages at which a case has its members entered (they are entered while structuring).
+STAGES_WITH_MEMBERS = (Stage.STRUCTURING, Stage.FINANCING, Stage.CLOSING, Stage.INCORPORATED)
+
+
+def lawful_members(target_form: str = "") -> list[dict]:
+    """Members the law accepts for ``target_form`` (any Scop form, SA included, or a Scic)."""
+    if target_form and TargetForm(target_form).is_scic:
+        return [
+            {"category": "employees", "members": 4, "capital": Decimal("4000"), "votes": 4},
+            {"category": "beneficiaries", "members": 3, "capital": Decimal("3000"), "votes": 3},
+            {"category": "public_bodies", "members": 1, "capital": Decimal("2000"), "votes": 1},
+        ]
+    return [
+        {"category": "employees", "members": 6, "capital": Decimal("6000"), "votes": 6},
+        {"category": "others", "members": 1, "capital": Decimal("1000"), "votes": 1},
+    ]
+
+
+def add_members(case: Case, rows: list[dict] | None = None) -> None:
+    """Members written directly (tests only: the application uses member_category_set)."""
+    rows = lawful_members(case.target_form) if rows is None else rows
+    Membership.objects.filter(case=case).delete()
+    Membership.objects.bulk_create([Membership(case=case, **row) for row in rows])
+
+
 def closing_data_for(stage: str, previous_stage: str = Stage.FEASIBILITY) -> dict:
     """What a case resting in ``stage`` carries (the data its arrival required)."""
     today = timezone.localdate()
@@ -70,7 +95,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
     """Builds a case directly in a stage (tests only: the application goes through services).
 
     A ``create`` history row is written so that replaying the history starts from ``lead``;
-    for a case built in another stage, one synthetic row brings it there.
+    for a case built in another stage, one synthetic row brings it there. From structuring on,
+    the case has lawful members for its target form (``members=False``: none).
     """
 
     class Meta:
@@ -84,6 +110,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         stage = kwargs.pop("stage", Stage.LEAD)
+        with_members = kwargs.pop("members", stage in STAGES_WITH_MEMBERS)
         case = model_class(*args, stage=stage, **kwargs)
         if not case.route:
             # Past structuring a takeover's route is known (here: a new cooperative, with its
@@ -94,6 +121,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
             # Built directly in its final stage: the cooperative is the organisation itself.
             case.cooperative = case.organisation
         case.save()
+        if with_members:
+            add_members(case)
         StageChange.objects.create(case=case, transition="create", target_stage=Stage.LEAD)
         if stage != Stage.LEAD:
             StageChange.objects.create(

@@ -9,7 +9,13 @@ from django.utils import timezone, translation
 
 from crm.roles import Role
 from tests.factories import OrganisationFactory, staff_user, valid_siren
-from tests.transmission.factories import CaseFactory, complete_data, officer_and_director
+from tests.transmission.factories import (
+    CaseFactory,
+    add_members,
+    complete_data,
+    lawful_members,
+    officer_and_director,
+)
 from transmission import selectors, services
 from transmission.choices import ActivityKind, CaseKind, Stage
 from transmission.models import Case, StageChange
@@ -106,6 +112,7 @@ def test_incorporation_needs_siren_form_and_date(team, gate):
         "La forme juridique de la coopérative manque.",
         "La date d'immatriculation manque.",
     ]
+    add_members(case, lawful_members("scic_sas"))  # a Scic's categories of members
     services.case_transition(
         case=case,
         name="incorporate",

@@ -13,6 +13,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -122,6 +123,69 @@ def holds_required_data(case: Case) -> list[str]:
 SCIC_FORMS = {TargetForm.SCIC_SA, TargetForm.SCIC_SAS, TargetForm.SCIC_SARL}
 
 
+def _member(category, members, capital, votes=None):
+    return {"category": category, "members": members, "capital": Decimal(capital), "votes": votes}
+
+
+# Sets of members the officer may enter: lawful or not, for a Scop or a Scic.
+MEMBER_SETS = {
+    "none": [],
+    "scop": [_member("employees", 5, 6000), _member("others", 2, 2000)],
+    "scop_sa": [_member("employees", 7, 7000), _member("others", 1, 500)],
+    "scop_capital_short": [_member("employees", 5, 4000), _member("others", 1, 6000)],
+    "scop_votes_short": [_member("employees", 3, 9000), _member("others", 2, 1000)],
+    "scop_alone": [_member("employees", 1, 1000)],
+    "scic": [
+        _member("employees", 3, 3000),
+        _member("beneficiaries", 4, 2000),
+        _member("public_bodies", 1, 4000),
+    ],
+    "scic_two_categories": [_member("employees", 3, 3000), _member("volunteers", 4, 2000)],
+    "scic_public_majority": [
+        _member("producers", 2, 1000),
+        _member("beneficiaries", 4, 1000),
+        _member("public_bodies", 1, 5000),
+    ],
+}
+
+
+def members_problems(case: Case) -> list[str]:
+    """What the law finds short in the case's members (written independently of legal.py)."""
+    rows = {row.category: row for row in case.memberships.all()}
+    if not rows:
+        return ["no members"]
+    capital = sum(row.capital for row in rows.values())
+    votes = sum(row.votes for row in rows.values())
+    if not capital or not votes:
+        return ["no capital or no votes"]
+    problems = []
+    if case.target_form in SCIC_FORMS:
+        if len(rows) < 3:
+            problems.append("a Scic with fewer than three categories")
+        if "employees" not in rows and "producers" not in rows:
+            problems.append("a Scic without employees or producers")
+        if "beneficiaries" not in rows:
+            problems.append("a Scic without beneficiaries")
+        if "public_bodies" in rows and rows["public_bodies"].capital * 2 > capital:
+            problems.append("a Scic whose public bodies hold more than half the capital")
+        return problems
+    if set(rows) - {"employees", "others"}:
+        problems.append("a Scop with members of a Scic's categories")
+    minimum = 7 if case.target_form == TargetForm.SCOP_SA else 2
+    if sum(row.members for row in rows.values()) < minimum:
+        problems.append("a Scop with too few members")
+    employees = rows.get("employees")
+    employees_capital = employees.capital if employees else 0
+    employees_votes = employees.votes if employees else 0
+    if not case.seed_scop and employees_capital * 100 < 51 * capital:
+        problems.append("a Scop whose employees hold less than 51 % of the capital")
+    if case.seed_scop and employees_votes * 2 <= votes:
+        problems.append("a Scop d'amorçage whose employees do not hold most votes")
+    if not case.seed_scop and employees_votes * 100 < 65 * votes:
+        problems.append("a Scop whose employees hold less than 65 % of the votes")
+    return problems
+
+
 def forward_step_problems(name, source, case: Case, gate, actor, data) -> list[str]:
     """What a forward step that succeeded lacked when it ran (independent of workflow.py)."""
     problems = []
@@ -154,6 +218,8 @@ def forward_step_problems(name, source, case: Case, gate, actor, data) -> list[s
             case.employees_informed_on is None or case.employees_informed_on > TODAY
         ):
             problems.append("went to signing without the employees informed beforehand")
+    if name in ("start_closing", "incorporate"):
+        problems += [f"{name}: {problem}" for problem in members_problems(case)]
     return problems
 
 
@@ -224,6 +290,30 @@ class CaseWorkflowMachine(RuleBasedStateMachine):
         # Registration with every input given (right or wrong), drawn often enough that the
         # runs reach the end of the pipeline and test its guard, whatever the kind's route.
         self._attempt("incorporate", data, "officer")
+
+    @rule(members=st.sampled_from(list(MEMBER_SETS)))
+    def enter_members(self, members):
+        # The officer enters the members (any set, lawful or not, for the current form): the
+        # service refuses a category the form does not admit, and a closed case's members.
+        officer = self.team["officer"]
+        wanted = {row["category"] for row in MEMBER_SETS[members]}
+        changes = [
+            lambda category=category: services.member_category_remove(
+                case=self.case, by=officer, category=category
+            )
+            for category in self.case.memberships.values_list("category", flat=True)
+            if category not in wanted
+        ]
+        changes += [
+            lambda row=row: services.member_category_set(case=self.case, by=officer, **row)
+            for row in MEMBER_SETS[members]
+        ]
+        for change in changes:
+            try:
+                change()
+            except ValidationError as refused:
+                assert refused.message_dict, "a refusal names its field"
+        self.case.refresh_from_db()
 
     @rule(actor=st.sampled_from(["officer", "director"]))
     def sign_with_an_unbalanced_plan(self, actor):

@@ -1,11 +1,12 @@
 """The case ("dossier"), its immutable stage history, its activities, its reference counter,
-and the partner submissions attached to cases. One module per subject; every model is
-importable from here."""
+the partner submissions attached to cases and the cooperative's members. One module per
+subject; every model is importable from here."""
 
 from transmission.models.activity import Activity, CaseReferenceCounter
 from transmission.models.case import Case
 from transmission.models.history import AppendOnlyQuerySet, AppendOnlyRecord, StageChange
 from transmission.models.leads import LeadAssignmentMode, LeadAssignmentRule, LeadSubmission
+from transmission.models.membership import Membership
 from transmission.models.tags import CaseTag
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "LeadAssignmentMode",
     "LeadAssignmentRule",
     "LeadSubmission",
+    "Membership",
     "StageChange",
 ]

@@ -231,6 +231,16 @@ def guard_incorporate(case, ctx) -> list[Reason]:
     return reasons
 
 
+def guard_members_lawful(case, ctx) -> list[Reason]:
+    """The members, capital and votes the law asks of the target form, for every kind of case
+    (legal.membership_refusals); the form itself is asked for by the other guards."""
+    if not case.target_form or case.pk is None:
+        return []
+    figures = legal.figures_by_category(case.memberships.all())
+    refusals = legal.membership_refusals(case.target_form, case.seed_scop, figures)
+    return [Reason(field, message) for field, message in refusals]
+
+
 # --- Dates the law attaches to a sale (new rules beside the historical guards) --------------
 
 
@@ -406,8 +416,13 @@ GUARDS: dict[str, list[Guard]] = {
     "start_feasibility": [guard_start_feasibility],
     "start_structuring": [guard_start_structuring, guard_court_opening],
     "start_financing": [guard_start_financing],
-    "start_closing": [guard_start_closing, guard_employee_information_dates, guard_court_plan],
-    "incorporate": [guard_incorporate, guard_court_incorporation],
+    "start_closing": [
+        guard_start_closing,
+        guard_employee_information_dates,
+        guard_court_plan,
+        guard_members_lawful,
+    ],
+    "incorporate": [guard_incorporate, guard_court_incorporation, guard_members_lawful],
     "put_on_hold": [guard_put_on_hold],
     "resume": [guard_resume],
     "abandon": [guard_abandon],

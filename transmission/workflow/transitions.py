@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy
 
 from crm.workflow_engine import Input, Transition
+from transmission import legal
 from transmission.choices import ACTIVE_STAGES, CaseKind, Stage
 
 TAKEOVERS = (CaseKind.TAKEOVER, CaseKind.TAKEOVER_DISTRESS)
-# Minimum membership when leaving structuring, for a creation (DOMAIN.md: SARL/SAS Scop: 2
-# associates; Scic: 3 categories of members).
-MIN_SCOP_FOUNDERS = 2
-MIN_SCIC_CATEGORIES = 3
+# The founders a creation plans when leaving structuring (its members themselves are checked
+# against the law at signing and registration: legal.membership_refusals).
+MIN_SCOP_FOUNDERS = legal.SCOP_MIN_MEMBERS["sarl"]
+MIN_SCIC_CATEGORIES = legal.SCIC_MIN_CATEGORIES
 # A takeover in difficulty is flagged this many days before the court's offer deadline.
 COURT_DEADLINE_ALERT_DAYS = 10
 # ... and this many days before its hearing (the bid is defended there).
