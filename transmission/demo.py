@@ -15,6 +15,7 @@ and each case holds the data the guards of the transitions it went through ask f
 from __future__ import annotations
 
 import datetime
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,7 +43,7 @@ from transmission.choices import (
     Stage,
     TargetForm,
 )
-from transmission.models import Activity, Case, CaseReferenceCounter, StageChange
+from transmission.models import Activity, Case, CaseReferenceCounter, Membership, StageChange
 from transmission.services import format_reference
 from transmission.workflow import TRANSITIONS
 
@@ -228,6 +229,10 @@ def seed(ctx: DemoContext) -> None:
         update_conflicts=True,
         unique_fields=["regional_union", "year"],
         update_fields=["last_number"],
+    )
+    Membership.objects.bulk_create(
+        [row for plan, case in zip(plans, cases, strict=True) for row in _members(ctx, plan, case)],
+        batch_size=2000,
     )
     changes, activities = [], []
     for plan, case in zip(plans, cases, strict=True):
@@ -515,6 +520,87 @@ def _case(ctx, plan: Plan, organisation, ur_id, reference, officer, partners) ->
         )
         case.next_action_on = ctx.today + datetime.timedelta(days=rng.randint(-20, 30))
     return case
+
+
+# Share of the cases still structuring or financing whose members the law would not accept
+# yet (the case page shows what is short).
+MEMBERS_NOT_YET_LAWFUL_SHARE = 0.15
+
+
+def _members(ctx: DemoContext, plan: Plan, case: Case) -> list[Membership]:
+    """The members entered while structuring: lawful for every case that went to signing,
+    sometimes short before. Their own random stream (seeded by the reference), so that the
+    rest of the demo does not change with them."""
+    done = {event.transition for event in _past(plan, ctx.today)}
+    if "start_structuring" not in done:
+        return []
+    rng = random.Random(f"members-{case.reference}")
+    signed = "start_closing" in done
+    lawful = signed or rng.random() >= MEMBERS_NOT_YET_LAWFUL_SHARE
+    jobs = case.jobs_at_incorporation or case.jobs_at_stake or 5
+    form = case.target_form or ("scic_sas" if plan.scic else "scop_sarl")
+    if TargetForm(form).is_scic:
+        rows = _scic_members(rng, jobs, lawful, case.member_categories)
+    else:
+        rows = _scop_members(rng, jobs, lawful, form, case.seed_scop, case.founding_members)
+    cooperative = case.cooperative if case.stage == Stage.INCORPORATED else None
+    return [
+        Membership(
+            case=case,
+            cooperative=cooperative,
+            category=category,
+            members=members,
+            capital=Decimal(capital),
+            votes=Decimal(votes),
+            updated_by=case.assigned_officer,
+        )
+        for category, members, capital, votes in rows
+    ]
+
+
+def _scop_members(rng, jobs, lawful, form, seed_scop, founders):
+    """Employee members (about 68 % of the jobs, DOMAIN.md) and a few others; one vote each."""
+    minimum = legal.SCOP_MIN_MEMBERS[TargetForm(form).legal_form]
+    employees = max(minimum, founders or 0, round(jobs * rng.uniform(0.5, 0.9)))
+    # Others stay under 35 % of the votes (a Scop d'amorçage: under half).
+    others = rng.randint(0, max(0, (employees * 35) // 65))
+    employees_capital = employees * rng.choice([500, 1000, 1500, 2500, 5000])
+    if seed_scop:
+        employees_share = rng.uniform(0.15, 0.45)
+    elif lawful:
+        employees_share = rng.uniform(0.6, 0.95)
+    else:
+        employees_share = rng.uniform(0.3, 0.48)
+    others_capital = round(employees_capital * (1 - employees_share) / employees_share, -2)
+    rows = [("employees", employees, employees_capital, employees)]
+    if others or others_capital:
+        others = max(1, others)
+        if seed_scop:
+            others = min(others, employees - 1)
+        rows.append(("others", others, others_capital, others))
+    return rows
+
+
+def _scic_members(rng, jobs, lawful, categories):
+    """Employees, beneficiaries and one to three more categories; public bodies under half of
+    the capital. A Scic not yet lawful still lacks its beneficiaries."""
+    employees = max(1, round(jobs * rng.uniform(0.4, 0.8)))
+    rows = [("employees", employees, employees * rng.choice([100, 500, 1000]), employees)]
+    if lawful:
+        users = rng.randint(5, 80)
+        rows.append(("beneficiaries", users, users * rng.choice([20, 50, 100]), users))
+    extra = max(1, (categories or rng.randint(3, 5)) - len(rows))
+    for category in rng.sample(
+        ["producers", "volunteers", "public_bodies", "others"], min(extra, 3)
+    ):
+        members = 1 if category == "public_bodies" else rng.randint(1, 12)
+        rows.append((category, members, members * rng.choice([100, 500, 1000]), members))
+    capital = sum(row[2] for row in rows)
+    public = next((row for row in rows if row[0] == "public_bodies"), None)
+    if public and public[2] * 2 > capital:
+        # Public bodies hold at most half: theirs is capped at the others' total.
+        rows[rows.index(public)] = (public[0], public[1], capital - public[2], public[3])
+    return rows
 
 
 def _target_form(ctx: DemoContext, plan: Plan) -> str:

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.core.management import call_command
 
-from tests.transmission.test_workflow_stateful import holds_required_data
+from tests.transmission.test_workflow_stateful import holds_required_data, members_problems
 from transmission import selectors
 from transmission.choices import OPEN_STAGES, CaseKind, Stage
 from transmission.demo import DURATION_DAYS
@@ -100,3 +100,24 @@ def test_court_plans_carry_their_calendar_in_order(seeded):
         assert case.opening_judgment_on <= case.court_hearing_on, case.reference
         assert case.court_hearing_on <= case.plan_judgment_on <= case.possession_on
         assert case.possession_on <= case.registered_on, case.reference
+
+
+def test_members_obey_the_law_from_signing_on_and_stay_with_the_cooperative(seeded):
+    signed = Case.objects.filter(stage__in=[Stage.CLOSING, Stage.INCORPORATED]).prefetch_related(
+        "memberships"
+    )
+    assert signed.count() > 20
+    for case in signed:
+        assert members_problems(case) == [], case.reference
+        if case.stage == Stage.INCORPORATED:
+            assert {row.cooperative_id for row in case.memberships.all()} == {
+                case.cooperative_id
+            }, case.reference
+    # Before signing, some are still short: the case page shows what is missing.
+    structuring = Case.objects.filter(stage__in=[Stage.STRUCTURING, Stage.FINANCING])
+    short = [case for case in structuring if members_problems(case)]
+    assert 0 < len(short) < structuring.count()
+    # A lead or a diagnostic has no members yet.
+    assert not Case.objects.filter(
+        stage__in=[Stage.LEAD, Stage.QUALIFICATION], memberships__isnull=False
+    ).exists()
