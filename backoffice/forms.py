@@ -110,3 +110,35 @@ class ImportUploadForm(forms.Form):
         choices=ImportKind.choices,
     )
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A number typed the French way: ``1 500,50`` (any space groups digits, comma decimal)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "")
+        return super().to_python(value)
+
+
+class MemberCategoryForm(forms.Form):
+    """One category of the cooperative's members; the service checks the figures (French
+    messages on each field) and whether the target form admits the category."""
+
+    category = forms.ChoiceField(label=_("category"))
+    members = forms.IntegerField(label=_("number of members"))
+    capital = FrenchDecimalField(label=_("capital held (€)"), max_digits=14, decimal_places=2)
+    votes = FrenchDecimalField(
+        label=_("votes held"),
+        max_digits=9,
+        decimal_places=2,
+        required=False,
+        help_text=_("One vote per member when left empty."),
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories

@@ -29,6 +29,12 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/reattribuer/", case.case_reassign, name="case_reassign"),
     path("dossiers/<int:pk>/etiquettes/", case.case_tags, name="case_tags"),
+    path("dossiers/<int:pk>/associes/", case.case_members, name="case_members"),
+    path(
+        "dossiers/<int:pk>/associes/<str:category>/retirer/",
+        case.case_member_remove,
+        name="case_member_remove",
+    ),
     path(
         "dossiers/<int:pk>/financement/<int:line_pk>/<str:name>/",
         case.line_transition,

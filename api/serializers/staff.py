@@ -14,6 +14,7 @@ from rest_framework import serializers
 from api.filters import MAX_ID
 from api.serializers.base import StrictFieldsMixin, StrictSerializer
 from transmission import employee_information, workflow
+from transmission import selectors as case_selectors
 from transmission.choices import ActivityKind, Stage
 from transmission.models import Activity, Case, StageChange
 
@@ -81,6 +82,33 @@ class EmployeeInformationSerializer(serializers.Serializer):
     )
 
 
+class MemberCategorySerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    members = serializers.IntegerField()
+    capital = serializers.DecimalField(**MONEY)
+    votes = serializers.DecimalField(max_digits=9, decimal_places=2)
+    capital_share = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text=_("Per cent of the capital.")
+    )
+    votes_share = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text=_("Per cent of the votes.")
+    )
+
+
+class MembersSerializer(serializers.Serializer):
+    categories = MemberCategorySerializer(many=True, source="rows")
+    members = serializers.IntegerField()
+    capital = serializers.DecimalField(**MONEY)
+    votes = serializers.DecimalField(max_digits=11, decimal_places=2)
+    lawful = serializers.BooleanField(
+        help_text=_("The members meet the law of the target form (checked at signing).")
+    )
+    refusals = serializers.ListField(
+        child=serializers.CharField(), help_text=_("What the law finds short, in French.")
+    )
+
+
 # --- Cases ------------------------------------------------------------------------------
 
 
@@ -129,6 +157,7 @@ class CaseDetailSerializer(CaseListItemSerializer):
     cse_consulted_on = serializers.DateField(allow_null=True)
     employees_waived_bid_on = serializers.DateField(allow_null=True)
     employee_information = serializers.SerializerMethodField()
+    members = serializers.SerializerMethodField()
     general_meeting_on = serializers.DateField(allow_null=True)
     opening_judgment_on = serializers.DateField(allow_null=True)
     court_offer_deadline = serializers.DateField(allow_null=True)
@@ -150,6 +179,10 @@ class CaseDetailSerializer(CaseListItemSerializer):
     @extend_schema_field(EmployeeInformationSerializer)
     def get_employee_information(self, case):
         return employee_information.assess(case, today=timezone.localdate()).as_dict()
+
+    @extend_schema_field(MembersSerializer)
+    def get_members(self, case):
+        return MembersSerializer(case_selectors.case_members_summary(case)).data
 
     @extend_schema_field(AvailableTransitionSerializer(many=True))
     def get_available_transitions(self, case):

@@ -109,7 +109,9 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
 
     def get_object(self) -> Case:
         try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
+            # The members: read by the detail and by the guards of its transitions, once.
+            cases = self.get_queryset().prefetch_related("memberships")
+            return cases.get(pk=int(self.kwargs["pk"]))
         except (Case.DoesNotExist, ValueError, OverflowError):
             raise Problem("not-found") from None
 
@@ -181,7 +183,7 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
             ) from None
         except (services.UnknownTransition, services.UnexpectedInput) as error:
             raise serializers.ValidationError({NON_FIELD: [str(error)]}) from None
-        return self._detail(self.get_queryset().get(pk=case.pk))
+        return self._detail(self.get_queryset().prefetch_related("memberships").get(pk=case.pk))
 
     # --- History, activities -----------------------------------------------------------
 

@@ -44,3 +44,12 @@ def may_import(user) -> bool:
     from backoffice.access import works_on_cases
 
     return works_on_cases(user)
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """A share in per cent (``40`` → ``40,0 %``, non-breaking space); empty for None."""
+    if value is None:
+        return ""
+    text = number_format(Decimal(value), decimal_pos=int(digits), use_l10n=True)
+    return f"{text}\u00a0%"

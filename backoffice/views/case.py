@@ -1,6 +1,8 @@
 """The case page and what it runs: transitions, tasks, reassignment, financing decisions."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +15,7 @@ from backoffice.access import backoffice_view, is_director
 from backoffice.forms import (
     CaseReassignForm,
     CaseTagsForm,
+    MemberCategoryForm,
     TaskForm,
     TaskReassignForm,
     run_service,
@@ -25,15 +28,19 @@ from backoffice.views.common import (
     fragment_or_page,
     refused_status,
 )
+from crm.form_errors import add_refusal
 from financement.models import FinancingLine
 from transmission import selectors as case_selectors
 from transmission import services
-from transmission.choices import ActivityKind, Stage
+from transmission.choices import OPEN_STAGES, ActivityKind, Stage
 from transmission.models import Activity
 
 
 def _page_context(request, case, **overrides) -> dict:
     user = request.user
+    # The members: read by their section and by the guards of the transitions offered, once.
+    prefetch_related_objects([case], "memberships")
+    members = case_selectors.case_members_summary(case)
     plan, lines = case_page.case_plan(user=user, case=case)
     timeline, timeline_more = case_page.case_timeline(user=user, case=case)
     context = {
@@ -55,6 +62,9 @@ def _page_context(request, case, **overrides) -> dict:
         "task_form": TaskForm(case=case),
         "reassign_form": CaseReassignForm(case=case) if is_director(user) else None,
         "tags_form": CaseTagsForm(initial={"tags": case_selectors.case_tags(case)}),
+        "members": members,
+        "members_editable": case.stage in OPEN_STAGES,
+        "member_form": MemberCategoryForm(categories=members.categories),
         "today": timezone.localdate(),
         "nav": "cases",
     }
@@ -237,6 +247,47 @@ def case_tags(request, pk: int):
         )
     messages.success(request, _("The tags have been saved."))
     return redirect("backoffice:case", pk=case.pk)
+
+
+def _members_refused(request, case, form):
+    case.refresh_from_db()
+    return render(
+        request,
+        "backoffice/case_detail.html",
+        _page_context(request, case, member_form=form),
+        status=refused_status(request),
+    )
+
+
+@backoffice_view
+@require_POST
+def case_members(request, pk: int):
+    """Record (or replace) one category of the cooperative's members."""
+    case = case_or_404(request.user, pk)
+    summary = case_selectors.case_members_summary(case)
+    form = MemberCategoryForm(request.POST, categories=summary.categories)
+    done = run_service(
+        form,
+        lambda data: services.member_category_set(case=case, by=request.user, **data),
+    )
+    if not done:
+        return _members_refused(request, case, form)
+    messages.success(request, _("The members have been saved."))
+    return redirect(reverse("backoffice:case", args=[case.pk]) + "#members-title")
+
+
+@backoffice_view
+@require_POST
+def case_member_remove(request, pk: int, category: str):
+    case = case_or_404(request.user, pk)
+    form = MemberCategoryForm(categories=case_selectors.case_members_summary(case).categories)
+    try:
+        services.member_category_remove(case=case, by=request.user, category=category)
+    except (ValidationError, PermissionDenied) as error:
+        add_refusal(error, form)
+        return _members_refused(request, case, form)
+    messages.success(request, _("The category has been removed."))
+    return redirect(reverse("backoffice:case", args=[case.pk]) + "#members-title")
 
 
 @backoffice_view

@@ -1,6 +1,7 @@
 """Staff API: case list and detail, territory (BOLA), roles, credentials, filters, pages."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,7 @@ from tests.api.staff_fixtures import *  # noqa: F403 (fixtures)
 from tests.api.staff_fixtures import client_for
 from tests.factories import OrganisationFactory, UserFactory, regional_union
 from tests.financement.factories import plan_for
-from tests.transmission.factories import CaseFactory
+from tests.transmission.factories import CaseFactory, add_members
 from transmission.choices import CaseKind, Stage
 from transmission.models import Case
 
@@ -296,9 +297,9 @@ def test_the_detail_query_count_is_fixed(clients, staff, stage, django_assert_ma
     case = CaseFactory(stage=stage, assigned_officer=staff["officer"])
     client = clients["officer"]
     client.get(url(case.pk))
-    # token + user, staff profile, the case, and the financing gate's reads for the
-    # transitions that look at the plan (at most two).
-    with django_assert_max_num_queries(6):
+    # token + user, staff profile, the case, its members (read once, by the detail and the
+    # guards), and the financing gate's reads for the transitions that look at the plan.
+    with django_assert_max_num_queries(7):
         assert client.get(url(case.pk)).status_code == 200
 
 
@@ -323,6 +324,50 @@ def test_detail_says_how_the_employees_were_informed(clients, staff):
     )
     information = clients["officer"].get(url(big.pk)).json()["employee_information"]
     assert (information["status"], information["warning"]) == ("not_applicable", False)
+
+
+def test_detail_gives_the_members_capital_votes_and_what_the_law_finds_short(clients, staff):
+    case = CaseFactory(
+        stage=Stage.FINANCING,
+        target_form="scop_sarl",
+        assigned_officer=staff["officer"],
+        members=False,
+    )
+    add_members(
+        case,
+        [
+            {"category": "employees", "members": 3, "capital": Decimal("4000"), "votes": 3},
+            {"category": "others", "members": 1, "capital": Decimal("6000"), "votes": 1},
+        ],
+    )
+    members = clients["officer"].get(url(case.pk)).json()["members"]
+    assert members["categories"] == [
+        {
+            "category": "employees",
+            "label": "associés salariés",
+            "members": 3,
+            "capital": "4000.00",
+            "votes": "3.00",
+            "capital_share": "40.00",
+            "votes_share": "75.00",
+        },
+        {
+            "category": "others",
+            "label": "autres associés",
+            "members": 1,
+            "capital": "6000.00",
+            "votes": "1.00",
+            "capital_share": "60.00",
+            "votes_share": "25.00",
+        },
+    ]
+    assert (members["members"], members["capital"], members["lawful"]) == (4, "10000.00", False)
+    assert members["refusals"][0].startswith("Les associés salariés détiennent 40 % du capital")
+    # The same refusal blocks going to signing, in the transition's reasons.
+    body = clients["officer"].get(url(case.pk)).json()
+    closing = next(t for t in body["available_transitions"] if t["name"] == "start_closing")
+    assert closing["allowed"] is False
+    assert members["refusals"][0] in closing["reasons"]
 
 
 def test_the_registration_offers_to_name_the_new_cooperative(clients, staff):

@@ -19,7 +19,7 @@ from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_on_fo
 from transmission import extension_points, selectors, services
 from transmission.choices import ActivityKind
 from transmission.choices import CaseTag as CaseTagChoice
-from transmission.models import Activity, Case, StageChange
+from transmission.models import Activity, Case, Membership, StageChange
 from transmission.workflow import (
     CASE_WORKFLOW,
     COOPERATIVE_NAME,
@@ -96,6 +96,18 @@ class ActivityInline(TerritoryChoicesMixin, admin.TabularInline):
         return False
 
 
+class MembershipInline(admin.TabularInline):
+    """Read only: members are entered on the back office's case page, through
+    ``services.member_category_set`` (which checks who may and what the form admits)."""
+
+    model = Membership
+    fields = ["category", "members", "capital", "votes", "cooperative", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
 @admin.register(Case)
 class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     workflow = CASE_WORKFLOW
@@ -119,7 +131,7 @@ class CaseAdmin(TransitionPageMixin, TerritoryScopedAdmin):
     list_select_related = ["organisation", "assigned_officer", "regional_union"]
     autocomplete_fields = ["organisation", "source_partner"]
     readonly_fields = ALWAYS_READ_ONLY
-    inlines = [StageChangeInline, ActivityInline]
+    inlines = [StageChangeInline, ActivityInline, MembershipInline]
     fieldsets = [
         (None, {"fields": ["reference", "organisation", "kind", "stage", "assigned_officer"]}),
         (_("Origin"), {"fields": ["source", "source_partner", "regional_union"]}),
