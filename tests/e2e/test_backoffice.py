@@ -1,5 +1,6 @@
 """The back office in a real browser: an officer's day, a director's reassignment, another
-UR's officer kept out. The fixtures fail on any console error or request leaving 127.0.0.1."""
+UR's officer kept out, a case's tags and whole timeline. The fixtures fail on any console error or
+request leaving 127.0.0.1."""
 
 import re
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from backoffice.selectors.case_page import TIMELINE_PAGE_SIZE
 from crm.roles import Role
 from tests.e2e.conftest import PageWatch
 from tests.factories import OrganisationFactory, PersonFactory, staff_user
@@ -149,3 +151,43 @@ def test_an_officer_of_another_ur_gets_the_french_404(browser, live_server):
     expected = "Failed to load resource: the server responded with a status of 404 (Not Found)"
     assert watch.console_errors == [expected]
     assert watch.foreign_requests == []
+
+
+def test_an_officer_tags_a_case_and_reads_its_whole_timeline(page):
+    officer = staff_user(Role.OFFICER, "ouest", username="camille", password=PASSWORD)
+    case = CaseFactory(
+        stage="qualification",
+        assigned_officer=officer,
+        organisation=OrganisationFactory(name="Menuiserie Guégan"),
+    )
+    for index in range(TIMELINE_PAGE_SIZE + 4):
+        services.activity_create(
+            case=case, by=officer, kind=ActivityKind.NOTE, subject=f"Note n° {index:02d}"
+        )
+    total = case.stage_changes.count() + case.activities.count()
+
+    sign_in(page, "camille")
+    page.goto(f"/dossiers/{case.pk}/")
+
+    # The tags: a group of checkboxes named by its legend, saved, then shown checked.
+    tags = page.get_by_role("group", name="Étiquettes")
+    tags.get_by_label("Transition écologique").check()
+    page.get_by_role("button", name="Enregistrer les étiquettes").click()
+    expect(page.locator(".messages")).to_contain_text("Les étiquettes ont été enregistrées.")
+    expect(tags.get_by_label("Transition écologique")).to_be_checked()
+    expect(tags.get_by_label("Relocalisation de la production")).not_to_be_checked()
+    assert list(case.tags.values_list("tag", flat=True)) == ["ecological_transition"]
+
+    # The timeline: the newest page, then "voir plus" from the keyboard appends the rest once.
+    entries = page.locator(".timeline .entry")
+    expect(entries).to_have_count(TIMELINE_PAGE_SIZE)
+    expect(entries.first).to_contain_text(f"Note : Note n° {TIMELINE_PAGE_SIZE + 3:02d}")
+    first_page = entries.all_inner_texts()
+    page.get_by_role("button", name="Voir plus").focus()
+    page.keyboard.press("Enter")
+    expect(entries).to_have_count(total)
+    everything = entries.all_inner_texts()
+    assert everything[:TIMELINE_PAGE_SIZE] == first_page
+    assert len(set(everything)) == total
+    expect(entries.last).to_contain_text("Dossier ouvert")
+    expect(page.get_by_role("button", name="Voir plus")).to_have_count(0)
