@@ -1,7 +1,9 @@
 """The back office in a real browser: an officer's day, a director's reassignment, another
-UR's officer kept out, a case's tags and whole timeline. The fixtures fail on any console error or
-request leaving 127.0.0.1."""
+UR's officer kept out, a case's tags and whole timeline, the day's alerts down to the court's
+calendar and the employees' information. The fixtures fail on any console error or request
+leaving 127.0.0.1."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -191,3 +193,64 @@ def test_an_officer_tags_a_case_and_reads_its_whole_timeline(page):
     assert len(set(everything)) == total
     expect(entries.last).to_contain_text("Dossier ouvert")
     expect(page.get_by_role("button", name="Voir plus")).to_have_count(0)
+
+
+def test_my_day_alerts_lead_to_the_court_calendar_and_the_employees_information(page):
+    officer = staff_user(Role.OFFICER, "ouest", username="camille", password=PASSWORD)
+    today = timezone.localdate()
+    informed_on = today - datetime.timedelta(days=10)
+    deadline = today + datetime.timedelta(days=5)
+    hearing = today + datetime.timedelta(days=12)
+    CaseFactory(
+        kind="takeover",
+        stage="closing",
+        assigned_officer=officer,
+        employees_informed_on=informed_on,
+        organisation=OrganisationFactory(name="Imprimerie Le Du", employees=15),
+    )
+    distress = CaseFactory(
+        kind="takeover_distress",
+        stage="financing",
+        assigned_officer=officer,
+        opening_judgment_on=today - datetime.timedelta(days=40),
+        court_offer_deadline=deadline,
+        court_hearing_on=hearing,
+        organisation=OrganisationFactory(name="Fonderie de l'Odet"),
+    )
+
+    sign_in(page, "camille")
+    alerts = page.get_by_role("region", name="Alertes")
+    court = alerts.locator("h3", has_text="Date limite des offres au tribunal").locator("+ ul")
+    expect(court).to_contain_text(f"{deadline:%d/%m/%Y}")
+    expect(court).to_contain_text("Fonderie de l'Odet")
+    hearings = alerts.locator("h3", has_text="Audience du tribunal dans les 15 jours").locator(
+        "+ ul"
+    )
+    expect(hearings).to_contain_text(f"{hearing:%d/%m/%Y}")
+    notice = alerts.locator("h3", has_text="Information des salariés à vérifier").locator("+ ul")
+    expect(notice).to_contain_text("Imprimerie Le Du")
+    expect(notice).to_contain_text(f"{informed_on:%d/%m/%Y}")
+
+    # The court's calendar on the case page, in the law's order, dates as dd/mm/yyyy.
+    hearings.get_by_role("link", name=re.compile("Fonderie de l'Odet")).click()
+    page.wait_for_url(re.compile(rf"/dossiers/{distress.pk}/$"))
+    milestones = page.locator(".milestones")
+    labels = milestones.locator("dt").all_inner_texts()
+    assert labels[:3] == [
+        "Jugement d'ouverture de la procédure le",
+        "Date limite de dépôt des offres (tribunal)",
+        "Audience du tribunal le",
+    ]
+    values = milestones.locator("dd").all_inner_texts()
+    opened_on = distress.opening_judgment_on
+    assert values[:3] == [f"{opened_on:%d/%m/%Y}", f"{deadline:%d/%m/%Y}", f"{hearing:%d/%m/%Y}"]
+    # A court's sale: no prior information of the employees, no panel.
+    expect(page.get_by_role("region", name="Information des salariés")).to_have_count(0)
+
+    # The takeover signed too soon after the information: the panel warns, in French.
+    page.go_back()
+    notice.get_by_role("link", name=re.compile("Imprimerie Le Du")).click()
+    panel = page.get_by_role("region", name="Information des salariés")
+    warning = panel.get_by_role("alert")
+    expect(warning).to_contain_text(f"{informed_on:%d/%m/%Y}")
+    expect(warning.locator(".badge")).to_have_text("Informés moins de deux mois avant la cession")
