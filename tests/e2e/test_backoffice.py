@@ -15,6 +15,7 @@ from backoffice.selectors.case_page import TIMELINE_PAGE_SIZE
 from crm.roles import Role
 from tests.e2e.conftest import PageWatch
 from tests.factories import OrganisationFactory, PersonFactory, staff_user
+from tests.followup.helpers import cooperative
 from tests.transmission.factories import CaseFactory
 from transmission import services
 from transmission.choices import ActivityKind
@@ -217,8 +218,18 @@ def test_my_day_alerts_lead_to_the_court_calendar_and_the_employees_information(
         court_hearing_on=hearing,
         organisation=OrganisationFactory(name="Fonderie de l'Odet"),
     )
+    # Incorporated two years ago, last year's review not in: a row of the follow-up.
+    cooperative(
+        since=datetime.date(today.year - 2, 1, 10),
+        name="Société coopérative de production des Ateliers réunis du Vieux Port de Douarnenez",
+    )
 
     sign_in(page, "camille")
+    # A long name wraps in its own column: date, review and cooperative stay on one line.
+    row = page.locator("#day-reviews .row", has_text="Douarnenez").first
+    due_on, cooperative_link = row.locator("span").first, row.get_by_role("link")
+    expect(cooperative_link).to_be_visible()
+    assert cooperative_link.bounding_box()["y"] == pytest.approx(due_on.bounding_box()["y"], abs=4)
     alerts = page.get_by_role("region", name="Alertes")
     court = alerts.locator("h3", has_text="Date limite des offres au tribunal").locator("+ ul")
     expect(court).to_contain_text(f"{deadline:%d/%m/%Y}")
