@@ -189,6 +189,8 @@ def test_an_officer_tags_a_case_and_reads_its_whole_timeline(page):
     page.get_by_role("button", name="Voir plus").focus()
     page.keyboard.press("Enter")
     expect(entries).to_have_count(total)
+    # The focus goes to the first older entry, not back to the top of the page.
+    expect(entries.nth(TIMELINE_PAGE_SIZE)).to_be_focused()
     everything = entries.all_inner_texts()
     assert everything[:TIMELINE_PAGE_SIZE] == first_page
     assert len(set(everything)) == total
