@@ -9,7 +9,8 @@ from backoffice.models import ImportKind
 from backoffice.selectors.staff import union_case_workers, union_officers
 from crm.form_errors import add_refusal
 from crm.identifiers import normalize_siren
-from transmission.choices import CaseKind, CaseSource, CaseTag
+from transmission.choices import CaseKind, CaseSource
+from transmission.forms import case_tags_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,12 +62,7 @@ class CaseReassignForm(forms.Form):
 
 
 class CaseTagsForm(forms.Form):
-    tags = forms.MultipleChoiceField(
-        label=_("tags"),
-        choices=CaseTag.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    tags = case_tags_field()
 
 
 class SirenLookupForm(forms.Form):

@@ -1,6 +1,9 @@
 """The back office in a real browser: an officer's day, a director's reassignment, another
-UR's officer kept out. The fixtures fail on any console error or request leaving 127.0.0.1."""
+UR's officer kept out, a case's tags and whole timeline, the day's alerts down to the court's
+calendar and the employees' information. The fixtures fail on any console error or request
+leaving 127.0.0.1."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -8,9 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from backoffice.selectors.case_page import TIMELINE_PAGE_SIZE
 from crm.roles import Role
 from tests.e2e.conftest import PageWatch
 from tests.factories import OrganisationFactory, PersonFactory, staff_user
+from tests.followup.helpers import cooperative
 from tests.transmission.factories import CaseFactory
 from transmission import services
 from transmission.choices import ActivityKind
@@ -149,3 +154,116 @@ def test_an_officer_of_another_ur_gets_the_french_404(browser, live_server):
     expected = "Failed to load resource: the server responded with a status of 404 (Not Found)"
     assert watch.console_errors == [expected]
     assert watch.foreign_requests == []
+
+
+def test_an_officer_tags_a_case_and_reads_its_whole_timeline(page):
+    officer = staff_user(Role.OFFICER, "ouest", username="camille", password=PASSWORD)
+    case = CaseFactory(
+        stage="qualification",
+        assigned_officer=officer,
+        organisation=OrganisationFactory(name="Menuiserie Guégan"),
+    )
+    for index in range(TIMELINE_PAGE_SIZE + 4):
+        services.activity_create(
+            case=case, by=officer, kind=ActivityKind.NOTE, subject=f"Note n° {index:02d}"
+        )
+    total = case.stage_changes.count() + case.activities.count()
+
+    sign_in(page, "camille")
+    page.goto(f"/dossiers/{case.pk}/")
+
+    # The tags: a group of checkboxes named by its legend, saved, then shown checked.
+    tags = page.get_by_role("group", name="Étiquettes")
+    tags.get_by_label("Transition écologique").check()
+    page.get_by_role("button", name="Enregistrer les étiquettes").click()
+    expect(page.locator(".messages")).to_contain_text("Les étiquettes ont été enregistrées.")
+    expect(tags.get_by_label("Transition écologique")).to_be_checked()
+    expect(tags.get_by_label("Relocalisation de la production")).not_to_be_checked()
+    assert list(case.tags.values_list("tag", flat=True)) == ["ecological_transition"]
+
+    # The timeline: the newest page, then "voir plus" from the keyboard appends the rest once.
+    entries = page.locator(".timeline .entry")
+    expect(entries).to_have_count(TIMELINE_PAGE_SIZE)
+    expect(entries.first).to_contain_text(f"Note : Note n° {TIMELINE_PAGE_SIZE + 3:02d}")
+    first_page = entries.all_inner_texts()
+    page.get_by_role("button", name="Voir plus").focus()
+    page.keyboard.press("Enter")
+    expect(entries).to_have_count(total)
+    # The focus goes to the first older entry, not back to the top of the page.
+    expect(entries.nth(TIMELINE_PAGE_SIZE)).to_be_focused()
+    everything = entries.all_inner_texts()
+    assert everything[:TIMELINE_PAGE_SIZE] == first_page
+    assert len(set(everything)) == total
+    expect(entries.last).to_contain_text("Dossier ouvert")
+    expect(page.get_by_role("button", name="Voir plus")).to_have_count(0)
+
+
+def test_my_day_alerts_lead_to_the_court_calendar_and_the_employees_information(page):
+    officer = staff_user(Role.OFFICER, "ouest", username="camille", password=PASSWORD)
+    today = timezone.localdate()
+    informed_on = today - datetime.timedelta(days=10)
+    deadline = today + datetime.timedelta(days=5)
+    hearing = today + datetime.timedelta(days=12)
+    CaseFactory(
+        kind="takeover",
+        stage="closing",
+        assigned_officer=officer,
+        employees_informed_on=informed_on,
+        organisation=OrganisationFactory(name="Imprimerie Le Du", employees=15),
+    )
+    distress = CaseFactory(
+        kind="takeover_distress",
+        stage="financing",
+        assigned_officer=officer,
+        opening_judgment_on=today - datetime.timedelta(days=40),
+        court_offer_deadline=deadline,
+        court_hearing_on=hearing,
+        organisation=OrganisationFactory(name="Fonderie de l'Odet"),
+    )
+    # Incorporated two years ago, last year's review not in: a row of the follow-up.
+    cooperative(
+        since=datetime.date(today.year - 2, 1, 10),
+        name="Société coopérative de production des Ateliers réunis du Vieux Port de Douarnenez",
+    )
+
+    sign_in(page, "camille")
+    # A long name wraps in its own column: date, review and cooperative stay on one line.
+    row = page.locator("#day-reviews .row", has_text="Douarnenez").first
+    due_on, cooperative_link = row.locator("span").first, row.get_by_role("link")
+    expect(cooperative_link).to_be_visible()
+    assert cooperative_link.bounding_box()["y"] == pytest.approx(due_on.bounding_box()["y"], abs=4)
+    alerts = page.get_by_role("region", name="Alertes")
+    court = alerts.locator("h3", has_text="Date limite des offres au tribunal").locator("+ ul")
+    expect(court).to_contain_text(f"{deadline:%d/%m/%Y}")
+    expect(court).to_contain_text("Fonderie de l'Odet")
+    hearings = alerts.locator("h3", has_text="Audience du tribunal dans les 15 jours").locator(
+        "+ ul"
+    )
+    expect(hearings).to_contain_text(f"{hearing:%d/%m/%Y}")
+    notice = alerts.locator("h3", has_text="Information des salariés à vérifier").locator("+ ul")
+    expect(notice).to_contain_text("Imprimerie Le Du")
+    expect(notice).to_contain_text(f"{informed_on:%d/%m/%Y}")
+
+    # The court's calendar on the case page, in the law's order, dates as dd/mm/yyyy.
+    hearings.get_by_role("link", name=re.compile("Fonderie de l'Odet")).click()
+    page.wait_for_url(re.compile(rf"/dossiers/{distress.pk}/$"))
+    milestones = page.locator(".milestones")
+    labels = milestones.locator("dt").all_inner_texts()
+    assert labels[:3] == [
+        "Jugement d'ouverture de la procédure le",
+        "Date limite de dépôt des offres (tribunal)",
+        "Audience du tribunal le",
+    ]
+    values = milestones.locator("dd").all_inner_texts()
+    opened_on = distress.opening_judgment_on
+    assert values[:3] == [f"{opened_on:%d/%m/%Y}", f"{deadline:%d/%m/%Y}", f"{hearing:%d/%m/%Y}"]
+    # A court's sale: no prior information of the employees, no panel.
+    expect(page.get_by_role("region", name="Information des salariés")).to_have_count(0)
+
+    # The takeover signed too soon after the information: the panel warns, in French.
+    page.go_back()
+    notice.get_by_role("link", name=re.compile("Imprimerie Le Du")).click()
+    panel = page.get_by_role("region", name="Information des salariés")
+    warning = panel.get_by_role("alert")
+    expect(warning).to_contain_text(f"{informed_on:%d/%m/%Y}")
+    expect(warning.locator(".badge")).to_have_text("Informés moins de deux mois avant la cession")

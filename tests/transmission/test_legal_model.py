@@ -11,6 +11,7 @@ from crm.actors import SYSTEM
 from crm.models import LegalForm, Organisation
 from followup import selectors as followup_selectors
 from followup import services as followup_services
+from tests.api.test_leads import lead_body
 from tests.factories import OrganisationFactory, PartnerFactory, valid_siren
 from tests.followup.helpers import review
 from tests.transmission.factories import CaseFactory, officer_and_director
@@ -210,26 +211,7 @@ def test_a_lead_about_the_newco_joins_the_case_of_its_target(team):
     )
     lead = intake.lead_submit(
         partner=PartnerFactory(name="CCI Démo"),
-        data={
-            "kind": CaseKind.TAKEOVER,
-            "company": {
-                "name": "Morel Coop",
-                "siren": valid_siren(6010),
-                "naf_code": "62.01Z",
-                "postal_code": "35000",
-                "city": "Rennes",
-            },
-            "contact": {
-                "first_name": "Paul",
-                "last_name": "Morel",
-                "email": "",
-                "phone": "",
-                "role": "owner",
-            },
-            "summary": "",
-            "external_ref": "",
-            "consent": {"contact_agreed": True},
-        },
+        data=lead_body(company__name="Morel Coop", company__siren=valid_siren(6010)),
         raw_body="{}",
     )
     assert lead.case_id == case.pk and lead.matched_existing_case

@@ -19,6 +19,7 @@ from crm.admin_mixins import TransitionPageMixin, history_inline, refusals_on_fo
 from transmission import extension_points, selectors, services
 from transmission.choices import ActivityKind
 from transmission.choices import CaseTag as CaseTagChoice
+from transmission.forms import case_tags_field
 from transmission.models import Activity, Case, Membership, StageChange
 from transmission.workflow import (
     CASE_WORKFLOW,
@@ -56,12 +57,7 @@ ALWAYS_READ_ONLY = [
 class CaseAdminForm(forms.ModelForm):
     """The case's fields, plus its tags (rows of their own, saved by ``case_set_tags``)."""
 
-    tags = forms.MultipleChoiceField(
-        label=_("tags"),
-        choices=CaseTagChoice.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    tags = case_tags_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
