@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from crm.scoping import scope_queryset
 from transmission import employee_information, legal
-from transmission.choices import CLOSED_STAGES, OPEN_STAGES, CaseKind, MemberCategory, Stage
+from transmission.choices import (
+    CLOSED_STAGES,
+    OPEN_STAGES,
+    CaseKind,
+    MemberCategory,
+    Stage,
+    TargetForm,
+)
 from transmission.choices import CaseTag as CaseTagChoice
 from transmission.models import Activity, Case, CaseTag, LeadSubmission, Membership, StageChange
 from transmission.workflow import COURT_DEADLINE_ALERT_DAYS, COURT_HEARING_ALERT_DAYS
@@ -192,9 +199,21 @@ class MembersSummary:
 
 def case_members_summary(case: Case) -> MembersSummary:
     """One query (or none when ``memberships`` is prefetched)."""
-    memberships = sorted(
-        case.memberships.all(), key=lambda row: MemberCategory.values.index(row.category)
+    return _members_summary(list(case.memberships.all()), case.target_form, case.seed_scop)
+
+
+def cooperative_members_summary(organisation) -> MembersSummary:
+    """The members a registered cooperative was born with, against the law of its form."""
+    form = f"{organisation.cooperative_type}_{organisation.legal_form}"
+    return _members_summary(
+        list(cooperative_memberships(organisation)),
+        form if form in TargetForm.values else "",
+        organisation.seed_scop_until is not None,
     )
+
+
+def _members_summary(memberships, target_form: str, seed_scop: bool) -> MembersSummary:
+    memberships.sort(key=lambda row: MemberCategory.values.index(row.category))
     capital = sum((row.capital for row in memberships), Decimal("0"))
     votes = sum((row.votes for row in memberships), Decimal("0"))
     rows = [
@@ -210,7 +229,7 @@ def case_members_summary(case: Case) -> MembersSummary:
         for row in memberships
     ]
     figures = legal.figures_by_category(memberships)
-    refusals = legal.membership_refusals(case.target_form, case.seed_scop, figures)
+    refusals = legal.membership_refusals(target_form, seed_scop, figures)
     return MembersSummary(
         rows=rows,
         members=sum(row.members for row in memberships),
@@ -218,8 +237,7 @@ def case_members_summary(case: Case) -> MembersSummary:
         votes=votes,
         refusals=[message for _field, message in refusals],
         categories=[
-            (code, str(MemberCategory(code).label))
-            for code in legal.categories_for(case.target_form)
+            (code, str(MemberCategory(code).label)) for code in legal.categories_for(target_form)
         ],
     )
 

@@ -63,7 +63,8 @@ def _page_context(request, case, **overrides) -> dict:
         "reassign_form": CaseReassignForm(case=case) if is_director(user) else None,
         "tags_form": CaseTagsForm(initial={"tags": case_selectors.case_tags(case)}),
         "members": members,
-        "members_editable": case.stage in OPEN_STAGES,
+        "members_editable": case.stage in OPEN_STAGES
+        and workflow_forms.may_work_on_case(case, user),
         "member_form": MemberCategoryForm(categories=members.categories),
         "today": timezone.localdate(),
         "nav": "cases",

@@ -13,6 +13,7 @@ from backoffice.query import positive_int
 from backoffice.selectors import lists
 from backoffice.selectors.staff import visible_officers
 from crm.models import ContactRole, Organisation
+from transmission import selectors as case_selectors
 from transmission.choices import CaseKind, CaseTag, Stage
 
 PAGE_SIZE = 50
@@ -160,6 +161,7 @@ def organisation_detail(request, pk: int):
         "organisation": organisation,
         "cases": lists.organisation_cases(user=request.user, organisation=organisation),
         "people": lists.organisation_people(user=request.user, organisation=organisation),
+        "members": case_selectors.cooperative_members_summary(organisation),
         "nav": "organisations",
     }
     return render(request, "backoffice/organisation_detail.html", context)

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, valid_siren
 from tests.transmission.factories import CaseFactory, add_members, closing_data_for
+from transmission import services
 from transmission.choices import Stage, TargetForm
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,29 @@ def test_the_members_cost_one_query_whatever_their_number(
     add_members(structuring)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page(client, structuring)
+
+
+def test_the_cooperative_s_page_shows_the_members_it_was_born_with(client, officer):
+    case = CaseFactory(
+        stage=Stage.CLOSING,
+        kind="takeover",
+        route="newco_purchase",
+        target_form=TargetForm.SCOP_SAS,
+        assigned_officer=officer,
+    )
+    services.case_transition(
+        case=case,
+        name="incorporate",
+        by=officer,
+        cooperative_siren=valid_siren(7201),
+        registered_on=case.created_at.date(),
+    )
+    case.refresh_from_db()
+    client.force_login(officer)
+    url = reverse("backoffice:organisation", args=[case.cooperative_id])
+    body = client.get(url).content.decode()
+    assert "Associés à l'immatriculation" in body and "Associés salariés" in body
+    assert f"7{NBSP}000,00{NBSP}€" in body
+    # The company taken over has no members of its own.
+    target = client.get(reverse("backoffice:organisation", args=[case.organisation_id]))
+    assert "Associés à l'immatriculation" not in target.content.decode()
