@@ -3,6 +3,7 @@ onto the fields through ``crm.form_errors.add_refusal``)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import ImportKind
@@ -137,4 +138,4 @@ class MemberCategoryForm(forms.Form):
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = categories
+        self.fields["category"].choices = [(code, capfirst(label)) for code, label in categories]

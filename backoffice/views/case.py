@@ -251,13 +251,24 @@ def case_tags(request, pk: int):
 
 
 def _members_refused(request, case, form):
+    """The section again with the refusal on the fields (htmx), or the whole page (422)."""
     case.refresh_from_db()
-    return render(
-        request,
-        "backoffice/case_detail.html",
-        _page_context(request, case, member_form=form),
-        status=refused_status(request),
-    )
+    context = _page_context(request, case, member_form=form)
+    if request.htmx:
+        return render(request, "backoffice/_case_members.html", context)
+    return render(request, "backoffice/case_detail.html", context, status=UNPROCESSABLE)
+
+
+def _members_saved(request, case, message):
+    """Back to the whole page: the transitions' reasons depend on the members too."""
+    messages.success(request, message)
+    url = reverse("backoffice:case", args=[case.pk])
+    if request.htmx:
+        # No fragment here: a change of the hash alone would not load the page again.
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url + "#members-title")
 
 
 @backoffice_view
@@ -273,8 +284,7 @@ def case_members(request, pk: int):
     )
     if not done:
         return _members_refused(request, case, form)
-    messages.success(request, _("The members have been saved."))
-    return redirect(reverse("backoffice:case", args=[case.pk]) + "#members-title")
+    return _members_saved(request, case, _("The members have been saved."))
 
 
 @backoffice_view
@@ -287,8 +297,7 @@ def case_member_remove(request, pk: int, category: str):
     except (ValidationError, PermissionDenied) as error:
         add_refusal(error, form)
         return _members_refused(request, case, form)
-    messages.success(request, _("The category has been removed."))
-    return redirect(reverse("backoffice:case", args=[case.pk]) + "#members-title")
+    return _members_saved(request, case, _("The category has been removed."))
 
 
 @backoffice_view

@@ -267,3 +267,49 @@ def test_my_day_alerts_lead_to_the_court_calendar_and_the_employees_information(
     warning = panel.get_by_role("alert")
     expect(warning).to_contain_text(f"{informed_on:%d/%m/%Y}")
     expect(warning.locator(".badge")).to_have_text("Informés moins de deux mois avant la cession")
+
+
+def test_an_officer_enters_the_members_and_reads_what_the_law_finds_short(page):
+    officer = staff_user(Role.OFFICER, "ouest", username="camille", password=PASSWORD)
+    case = CaseFactory(
+        stage="structuring",
+        target_form="scop_sarl",
+        assigned_officer=officer,
+        organisation=OrganisationFactory(name="Imprimerie Morel"),
+        members=False,
+    )
+    sign_in(page, "camille")
+    page.goto(f"/dossiers/{case.pk}/")
+    section = page.locator("section", has=page.locator("#members-title"))
+    expect(section).to_contain_text("Aucun associé renseigné pour l'instant.")
+    form = section.locator("#member-form")
+
+    # A figure refused by the service: the French message on its field, the input kept.
+    form.get_by_label("Catégorie").select_option(label="Associés salariés")
+    form.get_by_label("Nombre d'associés").fill("0")
+    form.get_by_label("Capital détenu (€)").fill("1 500,50")
+    form.get_by_role("button", name="Enregistrer la catégorie").click()
+    field = page.locator("#member-form .field.has-error")
+    expect(field).to_contain_text("Une catégorie compte au moins un associé.")
+    expect(page.locator("#member-form").get_by_label("Capital détenu (€)")).to_have_value(
+        "1 500,50"
+    )
+
+    form = page.locator("#member-form")
+    form.get_by_label("Nombre d'associés").fill("3")
+    form.get_by_role("button", name="Enregistrer la catégorie").click()
+    expect(page.locator(".message")).to_contain_text("Les associés ont été enregistrés.")
+    form = page.locator("#member-form")
+    form.get_by_label("Catégorie").select_option(label="Autres associés")
+    form.get_by_label("Nombre d'associés").fill("2")
+    form.get_by_label("Capital détenu (€)").fill("4000")
+    form.get_by_role("button", name="Enregistrer la catégorie").click()
+
+    section = page.locator("section", has=page.locator("#members-title"))
+    expect(section.locator("tbody tr")).to_have_count(2)
+    expect(section.locator("tfoot")).to_contain_text("5\u00a0500,50\u00a0€")
+    # 1,500.50 of 5,500.50 € = 27.3 %; 3 of 5 votes = 60 %: both short, each by how much.
+    warning = section.locator(".warning")
+    expect(warning).to_contain_text("Les associés salariés détiennent 27,3 % du capital")
+    expect(warning).to_contain_text("Les associés salariés détiennent 60 % des voix")
+    expect(warning).to_contain_text("il manque 5 points")
