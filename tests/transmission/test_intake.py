@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from crm.models import Organisation, Person
 from crm.roles import Role
@@ -16,7 +17,7 @@ from tests.factories import (
 )
 from tests.transmission.factories import CaseFactory, closing_data_for
 from transmission import intake, services
-from transmission.choices import ActivityKind, CaseKind, CaseSource, Stage
+from transmission.choices import ActivityKind, CaseKind, CaseRoute, CaseSource, Stage
 from transmission.models import (
     Activity,
     Case,
@@ -129,6 +130,49 @@ def test_new_lead_opens_a_case_with_contact_and_reuses_a_known_organisation(part
     assert lead.raw_body == '{"a": 1}' and lead.payload == data()
     person = Person.objects.get(organisation=organisation)
     assert person.source == "Signalement CCI Démo"
+
+
+def _newco_case(newco_siren: str, **fields) -> Case:
+    fields.setdefault("stage", Stage.FINANCING)
+    return CaseFactory(
+        kind=CaseKind.TAKEOVER,
+        route=CaseRoute.NEWCO_PURCHASE,
+        cooperative_siren=newco_siren,
+        **fields,
+    )
+
+
+def test_a_newcos_siren_matches_the_oldest_open_case_of_that_newco_and_its_target():
+    newco = valid_siren(202)
+    now = timezone.now()
+    _newco_case(
+        newco,
+        stage=Stage.DECLINED,
+        created_at=now - datetime.timedelta(days=9),
+        **closing_data_for("declined"),
+    )
+    oldest = _newco_case(newco, created_at=now - datetime.timedelta(days=5))
+    _newco_case(newco, created_at=now - datetime.timedelta(days=1))
+    # The target's own older case is not the newco's: the lead joins the newco's case.
+    CaseFactory(organisation=oldest.organisation, created_at=now - datetime.timedelta(days=7))
+    assert intake.lead_match(newco) == (oldest.organisation, oldest)
+
+
+def test_the_organisation_with_the_siren_wins_over_a_newco_case_with_it():
+    siren = valid_siren(203)
+    named = OrganisationFactory(siren=siren)
+    _newco_case(siren)
+    # Known company, no open case of its own: no match (a lead opens a case for it).
+    assert intake.lead_match(siren) == (named, None)
+    own = CaseFactory(organisation=named)
+    assert intake.lead_match(siren) == (named, own)
+
+
+def test_a_closed_newco_case_is_not_joined():
+    newco = valid_siren(204)
+    _newco_case(newco, stage=Stage.ABANDONED, **closing_data_for("abandoned"))
+    assert intake.lead_match(newco) == (None, None)
+    assert intake.lead_match("") == (None, None)
 
 
 def test_matching_creates_a_task_due_in_two_working_days(partner, monkeypatch):
