@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from crm import services as crm_services
 from crm.actors import SYSTEM
+from crm.constraints import field_check_violated
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
 from crm.naf import naf_version_for, validate_naf_code
 from crm.roles import Role
@@ -380,17 +381,50 @@ def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> Lea
     """Store a partner's lead and attach it to a case (an open one of the same SIREN, or new).
 
     ``data`` is the parsed body (``kind``, ``company``, ``contact``, ``summary``,
-    ``external_ref``...). Raises ``LeadInvalid`` when the lead breaks a rule,
-    ``LeadDuplicate`` when the partner already used the ``external_ref`` and ``LeadRefused``
-    when no regional union can take the lead; then nothing is written.
+    ``external_ref``...). Raises ``LeadInvalid`` when the lead breaks a rule (also one only
+    the database checks: a ``FieldCheckConstraint`` of a row the lead writes, named by the
+    lead's field; inside a caller's transaction, that transaction is then aborted and must
+    roll back), ``LeadDuplicate`` when the partner already used the ``external_ref`` and
+    ``LeadRefused`` when no regional union can take the lead; then nothing is written.
 
     One transaction without savepoints. Called outside a transaction, it is retried when a
     concurrent lead wins a race (crm.transactions); inside one (the API's, which also holds
     the idempotency claim and the request log), the caller retries the whole unit.
     """
-    if transaction.get_connection().in_atomic_block:
-        return _lead_submit(partner=partner, data=data, raw_body=raw_body)
-    return retrying_transaction(lambda: _lead_submit(partner=partner, data=data, raw_body=raw_body))
+    try:
+        if transaction.get_connection().in_atomic_block:
+            return _lead_submit(partner=partner, data=data, raw_body=raw_body)
+        return retrying_transaction(
+            lambda: _lead_submit(partner=partner, data=data, raw_body=raw_body)
+        )
+    except IntegrityError as error:
+        # Check constraints are left to the database (crm.validation): one reported under a
+        # field is the lead's mistake, named like the rules above. The exception still ends
+        # the transaction (rolled back: nothing is written).
+        refusal = _check_refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from error
+
+
+# Where a field of the rows a lead writes comes from in the lead (LeadInvalid's paths).
+_LEAD_PATHS = {
+    Organisation: lambda field: f"company.{field}",
+    Person: lambda field: f"contact.{field}",
+    Case: {"jobs_at_stake": "company.employees", "kind": "kind"}.get,
+    LeadSubmission: {"kind": "kind", "external_ref": "external_ref"}.get,
+}
+
+
+def _check_refusal(error: IntegrityError) -> LeadInvalid | None:
+    violated = field_check_violated(error)
+    if violated is None:
+        return None
+    model, constraint = violated
+    path = _LEAD_PATHS[model](constraint.field) if model in _LEAD_PATHS else None
+    if path is None:
+        return None
+    return LeadInvalid({path: [str(constraint.get_violation_error_message())]})
 
 
 def _lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> LeadSubmission:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from crm.models import Organisation, Person
@@ -220,6 +221,17 @@ def test_no_regional_union_refuses_and_writes_nothing(partner, monkeypatch):
         intake.lead_submit(partner=partner, data=data(), raw_body="{}")
     assert "company.postal_code" in caught.value.errors
     assert not LeadSubmission.objects.exists() and not Organisation.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_field_check_refused_by_the_database_is_invalid_naming_the_lead_field(
+    organisation_check, partner
+):
+    # The test's transaction stands for the caller's: the refusal ends the lead's unit.
+    with pytest.raises(intake.LeadInvalid) as refused, transaction.atomic():
+        intake.lead_submit(partner=partner, data=data(employees=101), raw_body="{}")
+    assert refused.value.errors == {"company.employees": ["Pas plus de cent salariés."]}
+    assert not Organisation.objects.exists() and not LeadSubmission.objects.exists()
 
 
 def test_case_create_without_a_user_is_only_for_partner_leads(partner):
