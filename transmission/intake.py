@@ -256,6 +256,8 @@ def lead_match(siren: str | None) -> tuple[Organisation | None, Case | None]:
     case_id = organisation.open_case_id
     if organisation.siren != siren:
         case_id = organisation.newco_case_id
+        if case_id is None:  # defensive: the row is re-checked after a lock wait
+            return None, None
     elif case_id is None:
         # The statement's snapshot predates the lock: a lead that held it may have opened a
         # case meanwhile. Look again, now that this lead holds the lock.
