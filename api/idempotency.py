@@ -28,7 +28,7 @@ from rest_framework.response import Response
 
 from api import services
 from api.authentication import partner_of
-from api.middleware import request_log_in_transaction
+from api.middleware import request_log_in_transaction, request_log_row_in_transaction
 from api.problems import Problem
 from api.services import IdempotencyOutcome
 from crm.transactions import retrying_transaction
@@ -129,10 +129,15 @@ def idempotent(handler):
         if response.status_code >= 500:
             raise _Discard(response)
         body, headers = _storable(response)
+        # The stored response and the request log: one statement (api.services).
         services.idempotency_complete(
-            record=record, status_code=response.status_code, body=body, headers=headers
+            record=record,
+            status_code=response.status_code,
+            body=body,
+            headers=headers,
+            request_log=request_log_row_in_transaction(request._request, response),
         )
-        return _logged(request, response)
+        return response
 
     wrapper.releve_idempotent = True  # read by api.schema to document the header
     return wrapper

@@ -139,16 +139,22 @@ class ApiMiddleware:
             logger.exception("could not record the API request %s %s", request.method, request.path)
 
     @staticmethod
-    def _write_logs(request, response, started, key, partner):
+    def _log_fields(request, response, started, key, partner) -> dict:
         match = request.resolver_match
+        return {
+            "partner": partner,
+            "key_prefix": key.prefix if key else "",
+            "method": request.method,
+            "path": request.path,
+            "operation": match.view_name if match else "",
+            "status_code": response.status_code,
+            "duration_ms": int((time.monotonic() - started) * 1000),
+        }
+
+    @staticmethod
+    def _write_logs(request, response, started, key, partner):
         services.api_request_log_write(
-            partner=partner,
-            key_prefix=key.prefix if key else "",
-            method=request.method,
-            path=request.path,
-            operation=match.view_name if match else "",
-            status_code=response.status_code,
-            duration_ms=int((time.monotonic() - started) * 1000),
+            **ApiMiddleware._log_fields(request, response, started, key, partner)
         )
         if (
             partner is not None
@@ -187,11 +193,25 @@ def request_log_in_transaction(request, response) -> None:
     """Write the request log of a successful partner write inside that write's transaction
     (no commit of its own, issue 14); the middleware then writes nothing more. ``request``
     is Django's; errors (4xx, 5xx) are still logged by the middleware, after the rollback."""
+    fields = _log_fields_in_transaction(request, response)
+    if fields is not None:
+        services.api_request_log_write(**fields)
+
+
+def request_log_row_in_transaction(request, response):
+    """The row ``request_log_in_transaction`` would write, unsaved, for a caller that writes
+    it in the same transaction with its own row (``api.idempotency``: with the stored
+    response); None when the middleware logs the request itself."""
+    fields = _log_fields_in_transaction(request, response)
+    return services.api_request_log_row(**fields) if fields is not None else None
+
+
+def _log_fields_in_transaction(request, response) -> dict | None:
     key = getattr(request, "auth", None)
     if not isinstance(key, PartnerApiKey) or response.status_code >= 400:
-        return
+        return None
     started = getattr(request, "_api_started", None)
     if started is None:
-        return
-    ApiMiddleware._write_logs(request, response, started, key, key.partner)
+        return None
     request._api_logged = True
+    return ApiMiddleware._log_fields(request, response, started, key, key.partner)

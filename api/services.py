@@ -8,7 +8,8 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.models import sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,7 @@ def credential_touch(credential: PartnerApiKey | StaffToken) -> None:
 # --- Request log and rejected submissions ------------------------------------------------
 
 
-def api_request_log_write(
+def api_request_log_row(
     *,
     partner: Partner | None,
     key_prefix: str,
@@ -104,6 +105,8 @@ def api_request_log_write(
     status_code: int,
     duration_ms: int,
 ) -> ApiRequestLog:
+    """One partner request's log row, not saved yet (``api_request_log_write`` saves it; a
+    completed idempotent request writes it with its record: ``idempotency_complete``)."""
     logger.info(
         "partner=%s key=%s op=%s method=%s path=%s status=%s duration_ms=%s",
         partner.slug if partner else "-",
@@ -114,7 +117,7 @@ def api_request_log_write(
         status_code,
         duration_ms,
     )
-    return ApiRequestLog.objects.create(
+    return ApiRequestLog(
         partner=partner,
         key_prefix=key_prefix,
         method=method,
@@ -123,6 +126,29 @@ def api_request_log_write(
         status_code=status_code,
         duration_ms=duration_ms,
     )
+
+
+def api_request_log_write(
+    *,
+    partner: Partner | None,
+    key_prefix: str,
+    method: str,
+    path: str,
+    operation: str,
+    status_code: int,
+    duration_ms: int,
+) -> ApiRequestLog:
+    row = api_request_log_row(
+        partner=partner,
+        key_prefix=key_prefix,
+        method=method,
+        path=path,
+        operation=operation,
+        status_code=status_code,
+        duration_ms=duration_ms,
+    )
+    row.save(force_insert=True)
+    return row
 
 
 def rejected_submission_record(
@@ -245,15 +271,58 @@ def _insert_unless_taken(record: IdempotencyRecord) -> bool:
 
 
 def idempotency_complete(
-    *, record: IdempotencyRecord, status_code: int, body, headers: dict[str, str]
+    *,
+    record: IdempotencyRecord,
+    status_code: int,
+    body,
+    headers: dict[str, str],
+    request_log: ApiRequestLog | None = None,
 ) -> None:
+    """Store the response to replay; with ``request_log`` (unsaved), write that request's log
+    too, in the same transaction. On PostgreSQL both are one statement (issue 14, P3: a
+    round trip less for every partner write with an Idempotency-Key)."""
     record.completed_at = timezone.now()
     record.response_status = status_code
     record.response_body = body
     record.response_headers = headers
-    record.save(
-        update_fields=["completed_at", "response_status", "response_body", "response_headers"]
+    fields = ["completed_at", "response_status", "response_body", "response_headers"]
+    if request_log is None or connection.vendor != "postgresql":
+        record.save(update_fields=fields)
+        if request_log is not None:
+            request_log.save(force_insert=True)
+        return
+    _update_and_insert(
+        IdempotencyRecord.objects.filter(pk=record.pk),
+        {name: getattr(record, name) for name in fields},
+        request_log,
     )
+
+
+def _update_and_insert(queryset, values: dict, row) -> None:
+    """``queryset.update(**values)`` (of one row) and ``row.save(force_insert=True)`` in one
+    statement, a data-modifying WITH (PostgreSQL). Both are compiled by Django, as
+    ``update()`` and ``save()`` would write them (field preparation, ``pre_save``); no signal
+    is sent (the two models have no receivers). No row updated raises, as ``save()`` does."""
+    update = queryset.query.chain(sql.UpdateQuery)
+    update.add_update_values(values)
+    update_sql, update_params = update.get_compiler(queryset.db).as_sql()
+    meta = row._meta
+    insert = sql.InsertQuery(row.__class__)
+    insert.insert_values([f for f in meta.local_concrete_fields if f is not meta.pk], [row])
+    compiler = insert.get_compiler(queryset.db)
+    compiler.returning_fields = [meta.pk]
+    [(insert_sql, insert_params)] = compiler.as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH updated AS ({update_sql} RETURNING 1) {insert_sql}, "
+            "(SELECT COUNT(*) FROM updated)",
+            (*update_params, *insert_params),
+        )
+        row.pk, updated = cursor.fetchone()
+    if not updated:  # as save(update_fields=...) says it; the transaction rolls back
+        raise DatabaseError("The update did not affect any rows.")
+    row._state.adding = False
+    row._state.db = queryset.db
 
 
 def idempotency_release(*, record: IdempotencyRecord) -> None:

@@ -40,6 +40,29 @@ def requires_postgresql():
         pytest.skip("needs PostgreSQL (row locks): set DATABASE_URL=postgres://…")
 
 
+@pytest.fixture
+def organisation_check(requires_postgresql, monkeypatch):
+    """A field check on organisations (at most 100 employees) that no serializer and no model
+    rule knows, as if only the database held it (the lead intake leaves check constraints to
+    the database): created in the test's transaction, PostgreSQL's DDL rolls back with it."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from crm.constraints import FieldCheckConstraint
+    from crm.models import Organisation
+
+    cap = FieldCheckConstraint(
+        field="employees",
+        condition=Q(employees__isnull=True) | Q(employees__lte=100),
+        name="test_organisation_employees_cap",
+        violation_error_message="Pas plus de cent salariés.",
+    )
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Organisation, cap)
+    monkeypatch.setattr(Organisation._meta, "constraints", [*Organisation._meta.constraints, cap])
+    return cap
+
+
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
     # Reference data is cached in process (crm.reference_cache); a test's rows are rolled

@@ -16,13 +16,23 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import services as crm_services
 from crm.actors import SYSTEM
+from crm.constraints import field_check_violated
 from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
 from crm.naf import naf_version_for, validate_naf_code
 from crm.roles import Role
@@ -208,55 +218,55 @@ def _open_case_of(organisation: Organisation) -> Case | None:
     )
 
 
-def _open_case_of_new_cooperative(siren: str | None) -> Case | None:
-    """The open case whose new cooperative (a newco, not yet registered) has this SIREN: a lead
-    about the newco joins the case of the company it is taking over."""
-    if not siren:
-        return None
-    return (
-        Case.objects.select_related("organisation", "assigned_officer__officer_profile")
-        .filter(cooperative_siren=siren, stage__in=OPEN_STAGES)
-        .order_by("created_at", "pk")
-        .first()
-    )
-
-
 def lead_match(siren: str | None) -> tuple[Organisation | None, Case | None]:
     """The organisation a lead's SIREN names and its open case (the oldest), or Nones.
 
-    One statement, which also locks the organisation's row: every lead for one company takes
-    this lock first (then the case reference counter, per UR), so concurrent leads queue
-    here in one order instead of deadlocking. The case is read with it (no second lock: a
-    case's own writers lock the case, a lead only adds rows pointing to it).
+    A SIREN no organisation has may be a newco's, not yet registered, known by the SIREN its
+    case records (``cooperative_siren``): the lead then joins the oldest such open case, and
+    the organisation is the company that case takes over (the one the lead is about).
+
+    One statement finds either, and locks the organisation's row: every lead for one company
+    takes this lock first (then the case reference counter, per UR), so concurrent leads
+    queue here in one order instead of deadlocking. The case is read with it (no second
+    lock: a case's own writers lock the case, a lead only adds rows pointing to it).
     """
     if not siren:
         return None, None
-    open_case = (
-        Case.objects.filter(organisation=OuterRef("pk"), stage__in=OPEN_STAGES)
-        .order_by("created_at", "pk")
-        .values("pk")[:1]
-    )
+    open_cases = Case.objects.filter(stage__in=OPEN_STAGES).order_by("created_at", "pk")
+    newco_cases = open_cases.filter(cooperative_siren=siren)
+    # The newco's target is found by an uncorrelated subquery (evaluated once), so that
+    # "siren = … OR id = …" stays two index look-ups instead of a subquery per organisation.
+    newco_target = Subquery(newco_cases.values("organisation_id")[:1])
+    own_cases = open_cases.filter(organisation=OuterRef("pk"))
+    named = ExpressionWrapper(Q(siren=siren), output_field=BooleanField())
     organisation = (
         Organisation.objects.select_for_update(of=("self",))
-        .filter(siren=siren)
-        .annotate(open_case_id=Subquery(open_case))
+        .filter(Q(siren=siren) | Q(pk=newco_target))
+        .annotate(
+            open_case_id=Subquery(own_cases.values("pk")[:1]),
+            # The target's oldest case of this newco is the oldest of all (it was chosen so).
+            newco_case_id=Subquery(own_cases.filter(cooperative_siren=siren).values("pk")[:1]),
+        )
+        # The organisation with this SIREN wins over a newco's target (at most one of each).
+        .order_by(named.desc(), "pk")
         .first()
     )
     if organisation is None:
-        # A newco not yet registered is known by the SIREN its case records: the lead joins
-        # the case of the company it takes over (and that company is the one it is about).
-        case = _open_case_of_new_cooperative(siren)
-        return (case.organisation, case) if case is not None else (None, None)
-    if organisation.open_case_id is None:
+        return None, None
+    case_id = organisation.open_case_id
+    if organisation.siren != siren:
+        case_id = organisation.newco_case_id
+        if case_id is None:  # defensive: the row is re-checked after a lock wait
+            return None, None
+    elif case_id is None:
         # The statement's snapshot predates the lock: a lead that held it may have opened a
         # case meanwhile. Look again, now that this lead holds the lock.
         case = _open_case_of(organisation)
-    else:
-        case = Case.objects.select_related("assigned_officer__officer_profile").get(
-            pk=organisation.open_case_id
-        )
-    if case is not None:
-        case.organisation = organisation
+        if case is not None:
+            case.organisation = organisation
+        return organisation, case
+    case = Case.objects.select_related("assigned_officer__officer_profile").get(pk=case_id)
+    case.organisation = organisation
     return organisation, case
 
 
@@ -373,17 +383,50 @@ def lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> Lea
     """Store a partner's lead and attach it to a case (an open one of the same SIREN, or new).
 
     ``data`` is the parsed body (``kind``, ``company``, ``contact``, ``summary``,
-    ``external_ref``...). Raises ``LeadInvalid`` when the lead breaks a rule,
-    ``LeadDuplicate`` when the partner already used the ``external_ref`` and ``LeadRefused``
-    when no regional union can take the lead; then nothing is written.
+    ``external_ref``...). Raises ``LeadInvalid`` when the lead breaks a rule (also one only
+    the database checks: a ``FieldCheckConstraint`` of a row the lead writes, named by the
+    lead's field; inside a caller's transaction, that transaction is then aborted and must
+    roll back), ``LeadDuplicate`` when the partner already used the ``external_ref`` and
+    ``LeadRefused`` when no regional union can take the lead; then nothing is written.
 
     One transaction without savepoints. Called outside a transaction, it is retried when a
     concurrent lead wins a race (crm.transactions); inside one (the API's, which also holds
     the idempotency claim and the request log), the caller retries the whole unit.
     """
-    if transaction.get_connection().in_atomic_block:
-        return _lead_submit(partner=partner, data=data, raw_body=raw_body)
-    return retrying_transaction(lambda: _lead_submit(partner=partner, data=data, raw_body=raw_body))
+    try:
+        if transaction.get_connection().in_atomic_block:
+            return _lead_submit(partner=partner, data=data, raw_body=raw_body)
+        return retrying_transaction(
+            lambda: _lead_submit(partner=partner, data=data, raw_body=raw_body)
+        )
+    except IntegrityError as error:
+        # Check constraints are left to the database (crm.validation): one reported under a
+        # field is the lead's mistake, named like the rules above. The exception still ends
+        # the transaction (rolled back: nothing is written).
+        refusal = _check_refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from error
+
+
+# Where a field of the rows a lead writes comes from in the lead (LeadInvalid's paths).
+_LEAD_PATHS = {
+    Organisation: lambda field: f"company.{field}",
+    Person: lambda field: f"contact.{field}",
+    Case: {"jobs_at_stake": "company.employees", "kind": "kind"}.get,
+    LeadSubmission: {"kind": "kind", "external_ref": "external_ref"}.get,
+}
+
+
+def _check_refusal(error: IntegrityError) -> LeadInvalid | None:
+    violated = field_check_violated(error)
+    if violated is None:
+        return None
+    model, constraint = violated
+    path = _LEAD_PATHS[model](constraint.field) if model in _LEAD_PATHS else None
+    if path is None:
+        return None
+    return LeadInvalid({path: [str(constraint.get_violation_error_message())]})
 
 
 def _lead_submit(*, partner: Partner, data: dict[str, Any], raw_body: str) -> LeadSubmission:

@@ -195,3 +195,58 @@ def test_the_claim_commits_with_the_work_so_a_crash_leaves_no_key_in_use(
     assert response.status_code == 201, response.content
     assert seen and set(seen) == {0}
     assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_stored_response_and_the_request_log_are_written_together(partner):
+    """On PostgreSQL one statement writes both (issue 14, P3); on SQLite two. Either way both
+    rows are there, and a record that is gone is an error, not a silent log without it."""
+    from django.db import DatabaseError, connection, transaction
+
+    from api.models import ApiRequestLog
+    from bench.measure import counting_statements
+    from tests.conftest import is_postgresql
+
+    with transaction.atomic():
+        _outcome, record = services.idempotency_claim(
+            partner=partner, key="together", request_hash="h"
+        )
+        log = services.api_request_log_row(
+            partner=partner,
+            key_prefix="abc",
+            method="POST",
+            path="/api/v1/leads/",
+            operation="api:lead-list",
+            status_code=201,
+            duration_ms=7,
+        )
+        with counting_statements() as written:
+            services.idempotency_complete(
+                record=record,
+                status_code=201,
+                body='{"id": 1}',
+                headers={"Location": "/x/"},
+                request_log=log,
+            )
+    assert len(written.statements) == (1 if is_postgresql() else 2)
+    stored = IdempotencyRecord.objects.get(pk=record.pk)
+    assert stored.completed_at is not None and stored.response_status == 201
+    assert (stored.response_body, stored.response_headers) == ('{"id": 1}', {"Location": "/x/"})
+    assert ApiRequestLog.objects.get(pk=log.pk).duration_ms == 7
+    assert not log._state.adding and log._state.db == connection.alias
+
+    IdempotencyRecord.objects.filter(pk=record.pk).delete()
+    orphan = services.api_request_log_row(
+        partner=partner,
+        key_prefix="abc",
+        method="POST",
+        path="/api/v1/leads/",
+        operation="",
+        status_code=201,
+        duration_ms=1,
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        services.idempotency_complete(
+            record=record, status_code=201, body=None, headers={}, request_log=orphan
+        )
+    assert ApiRequestLog.objects.count() == 1

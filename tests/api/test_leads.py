@@ -272,6 +272,23 @@ def test_no_regional_union_for_the_departement_is_422_and_kept(partner_client, m
     assert RejectedSubmission.objects.get().status_code == 422
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_field_check_refused_by_the_database_is_400_naming_the_field(
+    organisation_check, partner_client, officer
+):
+    response = post_lead(
+        partner_client, lead_body(company__employees=150), HTTP_IDEMPOTENCY_KEY="check-1"
+    )
+    problem = assert_problem(response, 400, "validation-error")
+    assert problem["errors"] == {"company.employees": ["Pas plus de cent salariés."]}
+    assert not Organisation.objects.exists() and not LeadSubmission.objects.exists()
+    assert not IdempotencyRecord.objects.exists()  # the partner may send it again, corrected
+    rejected = RejectedSubmission.objects.get()
+    assert rejected.status_code == 400 and '"employees": 150' in rejected.body
+    assert post_lead(partner_client, lead_body(company__employees=100)).status_code == 201
+
+
 @pytest.mark.django_db
 def test_naf_must_exist_in_the_nomenclature(partner_client, officer):
     code = NafEntry.objects.filter(level="subclass", version="rev2").first().code

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
 
 from crm.models import Organisation, Person
 from crm.roles import Role
@@ -16,7 +18,7 @@ from tests.factories import (
 )
 from tests.transmission.factories import CaseFactory, closing_data_for
 from transmission import intake, services
-from transmission.choices import ActivityKind, CaseKind, CaseSource, Stage
+from transmission.choices import ActivityKind, CaseKind, CaseRoute, CaseSource, Stage
 from transmission.models import (
     Activity,
     Case,
@@ -131,6 +133,49 @@ def test_new_lead_opens_a_case_with_contact_and_reuses_a_known_organisation(part
     assert person.source == "Signalement CCI Démo"
 
 
+def _newco_case(newco_siren: str, **fields) -> Case:
+    fields.setdefault("stage", Stage.FINANCING)
+    return CaseFactory(
+        kind=CaseKind.TAKEOVER,
+        route=CaseRoute.NEWCO_PURCHASE,
+        cooperative_siren=newco_siren,
+        **fields,
+    )
+
+
+def test_a_newcos_siren_matches_the_oldest_open_case_of_that_newco_and_its_target():
+    newco = valid_siren(202)
+    now = timezone.now()
+    _newco_case(
+        newco,
+        stage=Stage.DECLINED,
+        created_at=now - datetime.timedelta(days=9),
+        **closing_data_for("declined"),
+    )
+    oldest = _newco_case(newco, created_at=now - datetime.timedelta(days=5))
+    _newco_case(newco, created_at=now - datetime.timedelta(days=1))
+    # The target's own older case is not the newco's: the lead joins the newco's case.
+    CaseFactory(organisation=oldest.organisation, created_at=now - datetime.timedelta(days=7))
+    assert intake.lead_match(newco) == (oldest.organisation, oldest)
+
+
+def test_the_organisation_with_the_siren_wins_over_a_newco_case_with_it():
+    siren = valid_siren(203)
+    named = OrganisationFactory(siren=siren)
+    _newco_case(siren)
+    # Known company, no open case of its own: no match (a lead opens a case for it).
+    assert intake.lead_match(siren) == (named, None)
+    own = CaseFactory(organisation=named)
+    assert intake.lead_match(siren) == (named, own)
+
+
+def test_a_closed_newco_case_is_not_joined():
+    newco = valid_siren(204)
+    _newco_case(newco, stage=Stage.ABANDONED, **closing_data_for("abandoned"))
+    assert intake.lead_match(newco) == (None, None)
+    assert intake.lead_match("") == (None, None)
+
+
 def test_matching_creates_a_task_due_in_two_working_days(partner, monkeypatch):
     officer = staff_user(Role.OFFICER, "ouest")
     organisation = OrganisationFactory(siren=valid_siren(201))
@@ -176,6 +221,17 @@ def test_no_regional_union_refuses_and_writes_nothing(partner, monkeypatch):
         intake.lead_submit(partner=partner, data=data(), raw_body="{}")
     assert "company.postal_code" in caught.value.errors
     assert not LeadSubmission.objects.exists() and not Organisation.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_field_check_refused_by_the_database_is_invalid_naming_the_lead_field(
+    organisation_check, partner
+):
+    # The test's transaction stands for the caller's: the refusal ends the lead's unit.
+    with pytest.raises(intake.LeadInvalid) as refused, transaction.atomic():
+        intake.lead_submit(partner=partner, data=data(employees=101), raw_body="{}")
+    assert refused.value.errors == {"company.employees": ["Pas plus de cent salariés."]}
+    assert not Organisation.objects.exists() and not LeadSubmission.objects.exists()
 
 
 def test_case_create_without_a_user_is_only_for_partner_leads(partner):
