@@ -361,12 +361,18 @@ def member_category_set(
     to one per member (a Scop: one person, one vote)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     _members_editable(by, locked)
+    if category not in MemberCategory.values:
+        raise ValidationError(
+            {"category": _("Unknown category of members: %(category)s.") % {"category": category}}
+        )
     if category not in legal.categories_for(locked.target_form):
-        label = MemberCategory(category).label if category in MemberCategory.values else category
         raise ValidationError(
             {
                 "category": _("A %(form)s has no members of the category “%(category)s”.")
-                % {"form": TargetForm(locked.target_form).label, "category": label}
+                % {
+                    "form": TargetForm(locked.target_form).label,
+                    "category": MemberCategory(category).label,
+                }
             }
         )
     membership = Membership.objects.filter(case=locked, category=category).first() or Membership(

@@ -340,6 +340,13 @@ def test_a_category_the_target_form_does_not_admit_is_refused_on_its_field(team)
     }
 
 
+def test_an_unknown_category_is_refused_on_its_field(team):
+    case = CaseFactory(stage=Stage.STRUCTURING, assigned_officer=team["officer"], members=False)
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        _set(team, case, "friends", 2, 100)
+    assert refused.value.message_dict == {"category": ["Catégorie d'associés inconnue : friends."]}
+
+
 @pytest.mark.parametrize(
     ("members", "capital", "votes", "field", "message"),
     [
