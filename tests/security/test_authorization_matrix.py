@@ -129,6 +129,14 @@ ROUTES: dict[str, Route] = {
         lambda w: f"/dossiers/{w['case'].pk}/etiquettes/",
         expect(LOGIN, LOGIN, LOGIN, 405, 405, 405, 405, 403, 403),
     ),
+    "backoffice:case_members": Route(
+        lambda w: f"/dossiers/{w['case'].pk}/associes/",
+        expect(LOGIN, LOGIN, LOGIN, 405, 405, 405, 405, 403, 403),
+    ),
+    "backoffice:case_member_remove": Route(
+        lambda w: f"/dossiers/{w['case'].pk}/associes/employees/retirer/",
+        expect(LOGIN, LOGIN, LOGIN, 405, 405, 405, 405, 403, 403),
+    ),
     "backoffice:task_add": Route(lambda w: f"/dossiers/{w['case'].pk}/taches/", POST_ONLY),
     "backoffice:task_reassign": Route(
         lambda w: f"/dossiers/{w['case'].pk}/taches/{w['task'].pk}/reattribuer/", POST_ONLY
