@@ -16,6 +16,7 @@ Choices made here (the API contract):
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -109,13 +110,13 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
 
     def get_object(self) -> Case:
         try:
-            # The members: read by the detail and by the guards of its transitions, once.
-            cases = self.get_queryset().prefetch_related("memberships")
-            return cases.get(pk=int(self.kwargs["pk"]))
+            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
         except (Case.DoesNotExist, ValueError, OverflowError):
             raise Problem("not-found") from None
 
     def _detail(self, case: Case) -> Response:
+        # The members: read by the detail and by the guards of its transitions, once.
+        prefetch_related_objects([case], "memberships")
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
     def list(self, request):
@@ -183,7 +184,7 @@ class CaseViewSet(StaffAccessMixin, KnownQueryParametersMixin, viewsets.GenericV
             ) from None
         except (services.UnknownTransition, services.UnexpectedInput) as error:
             raise serializers.ValidationError({NON_FIELD: [str(error)]}) from None
-        return self._detail(self.get_queryset().prefetch_related("memberships").get(pk=case.pk))
+        return self._detail(self.get_queryset().get(pk=case.pk))
 
     # --- History, activities -----------------------------------------------------------
 
