@@ -412,3 +412,18 @@ def test_the_stateful_test_catches_a_broken_guard(team, gate, monkeypatch, name)
         # No shrinking: finding the failure is the point, minimising it only costs time.
         _run(team, gate, NO_SHRINKING)
     assert "refusal says why" not in str(failure.value)
+
+
+def test_the_stateful_test_catches_a_missing_members_check(team, gate, monkeypatch):
+    # Signing and registration without the law's members check: the machine's own reading
+    # of the law (members_problems) must notice.
+    for name in ("start_closing", "incorporate"):
+        kept = [
+            guard for guard in workflow.GUARDS[name] if guard is not guards.guard_members_lawful
+        ]
+        assert len(kept) == len(workflow.GUARDS[name]) - 1
+        monkeypatch.setitem(workflow.GUARDS, name, kept)
+    with pytest.raises(AssertionError) as failure:
+        _run(team, gate, NO_SHRINKING)
+    assert "refusal says why" not in str(failure.value)
+    assert "start_closing: " in str(failure.value) or "incorporate: " in str(failure.value)
