@@ -15,7 +15,7 @@ from dashboards.pages.base import (
 )
 from dashboards.selectors import funnel, velocity
 from dashboards.tables import Column, Table
-from transmission.choices import Stage
+from transmission.choices import CaseTag, Stage
 
 GROUP_LABELS = {"kind": _("Kind"), "regional_union": _("Regional union")}
 
@@ -58,6 +58,24 @@ def _abandonment(query, options):
             Column("cases", _("Cases")),
         ],
     )
+
+
+def _tags(query, options):
+    frame = funnel.cases_by_tag(query)
+    frame["tag"] = frame["tag"].map(lambda code: str(CaseTag(code).label).capitalize())
+    return Table(
+        frame,
+        [
+            Column("tag", _("Tag"), "text"),
+            Column("cases", _("Cases opened")),
+            Column("registered", _("Of which registered"), guards=("registered", "cases")),
+            Column("jobs", _("Jobs at stake"), guards=("cases",)),
+        ],
+    )
+
+
+def _draw_tags(table, options, title):
+    return [figures.bars(table, x="tag", y="cases", title=title)]
 
 
 def _draw_stages(table, options, title):
@@ -133,6 +151,16 @@ FUNNEL = PageSpec(
             _draw_abandonment,
             _("Cases abandoned during the period (and still abandoned)."),
             in_report=True,
+        ),
+        PanelSpec(
+            "etiquettes",
+            _("Cases by tag (resolution 10)"),
+            _tags,
+            _draw_tags,
+            _(
+                "Cases opened in the period tagged for what no NAF code says: relocation, "
+                "ecological transition, collective know-how. A case may carry several tags."
+            ),
         ),
     ],
     headlines=[

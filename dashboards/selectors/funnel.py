@@ -10,10 +10,11 @@ difficulty that skipped the diagnostic has not reached ``feasibility``.
 from __future__ import annotations
 
 import pandas as pd
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from dashboards.selectors.common import DashboardQuery
-from transmission.choices import ACTIVE_STAGES, Stage
+from transmission.choices import ACTIVE_STAGES, CaseTag, Stage
+from transmission.models import CaseTag as CaseTagRow
 from transmission.models import StageChange
 
 FUNNEL_STAGES = [*ACTIVE_STAGES, Stage.INCORPORATED]
@@ -82,4 +83,33 @@ def abandonment_reasons(query: DashboardQuery) -> pd.DataFrame:
         frame.sort_values(["order", "abandon_reason"], kind="stable")
         .drop(columns="order")
         .reset_index(drop=True)
+    )
+
+
+def cases_by_tag(query: DashboardQuery) -> pd.DataFrame:
+    """Per case tag (what NAF cannot say: relocation, ecological transition, collective
+    know-how — resolution 10), the cases opened in the period that carry it, how many of them
+    were registered, and their jobs at stake; every tag listed (one query)."""
+    cohort = query.cases().filter(query.in_period("created_at"))
+    rows = (
+        CaseTagRow.objects.filter(case__in=cohort.values("pk"))
+        .order_by()
+        .values("tag")
+        .annotate(
+            cases=Count("case_id"),
+            registered=Count("case_id", filter=Q(case__stage=Stage.INCORPORATED)),
+            jobs=Sum("case__jobs_at_stake"),
+        )
+    )
+    found = {row["tag"]: row for row in rows}
+    return pd.DataFrame(
+        [
+            {
+                "tag": tag,
+                "cases": found.get(tag, {}).get("cases", 0),
+                "registered": found.get(tag, {}).get("registered", 0),
+                "jobs": found.get(tag, {}).get("jobs") or 0,
+            }
+            for tag in CaseTag.values
+        ]
     )

@@ -28,7 +28,7 @@ from tests.financement.factories import (
     plan_for,
 )
 from transmission.choices import Stage
-from transmission.models import Case, StageChange
+from transmission.models import Case, CaseTag, StageChange
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,23 @@ def test_abandonment_reasons_by_stage(cohort):
     frame = funnel.abandonment_reasons(period())
     rows = {(r.previous_stage, r.abandon_reason): r.cases for r in frame.itertuples()}
     assert rows == {(S.FINANCING, "not_viable"): 1, (S.FINANCING, "financing_refused"): 1}
+
+
+def test_cases_by_tag_counts_the_period_s_cases_registered_and_jobs(cohort):
+    tag = lambda case, *tags: [CaseTag.objects.create(case=case, tag=t) for t in tags]  # noqa: E731
+    Case.objects.filter(pk=cohort["w"].pk).update(jobs_at_stake=7)
+    Case.objects.filter(pk=cohort["x"].pk).update(jobs_at_stake=3)
+    tag(cohort["w"], "relocation", "collective_know_how")
+    tag(cohort["x"], "relocation")
+    tag(cohort["old"], "ecological_transition")  # opened before the period: not counted
+    frame = funnel.cases_by_tag(period()).set_index("tag")
+    assert frame.to_dict("index") == {
+        "relocation": {"cases": 2, "registered": 1, "jobs": 10},
+        "ecological_transition": {"cases": 0, "registered": 0, "jobs": 0},
+        "collective_know_how": {"cases": 1, "registered": 1, "jobs": 7},
+    }
+    ara = regional_union("ara").pk
+    assert set(funnel.cases_by_tag(period(regional_union_id=ara))["cases"]) == {0}
 
 
 def test_time_in_stage_kaplan_meier_by_hand():

@@ -18,7 +18,7 @@ from dashboards.pages import PAGES
 from tests.dashboards.builders import case_with_history
 from tests.factories import UserFactory, staff_user
 from transmission.choices import Stage
-from transmission.models import Case
+from transmission.models import Case, CaseTag
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +368,21 @@ def test_equity_window_widens_the_period(client):
     assert row[3] == "0"
     row = next(r for r in csv_rows(client.get(url, {**last_year, "window": "3"})) if r[1] == "35")
     assert row[3] == "1"
+
+
+def test_the_funnel_page_counts_cases_by_tag_and_hides_small_cells(client):
+    cases = small_cohort(6)
+    for case in cases:
+        CaseTag.objects.create(case=case, tag="relocation")
+    CaseTag.objects.create(case=cases[0], tag="ecological_transition")
+    signed_in(client, Role.BOARD_MEMBER)
+    rows = csv_rows(client.get(reverse("dashboards:csv", args=["entonnoir", "etiquettes"])))
+    assert rows[0][:3] == ["Périmètre", "Étiquette", "Dossiers ouverts"]
+    by_tag = {row[1]: row[2] for row in rows[1:]}
+    assert by_tag == {
+        "Relocalisation de la production": "6",
+        "Transition écologique": "< 5",
+        "Savoir-faire collectifs": "0",
+    }
+    page = client.get(reverse("dashboards:page", args=["entonnoir"])).content.decode()
+    assert "Dossiers par étiquette (résolution 10)" in page
