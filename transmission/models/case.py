@@ -168,6 +168,12 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["regional_union", "stage"]),
             models.Index(fields=["assigned_officer", "next_action_on"]),
             models.Index(fields=["stage", "kind"]),
+            # A partner's lead about a newco not registered yet finds its case by this SIREN.
+            models.Index(
+                fields=["cooperative_siren"],
+                condition=~Q(cooperative_siren=""),
+                name="case_cooperative_siren_given",
+            ),
         ]
         constraints = [
             FieldCheckConstraint(
