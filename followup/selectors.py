@@ -28,6 +28,7 @@ from followup import indicators
 from followup.models import AnnualReview, CooperativeFollowUp
 from followup.revision import REASON_LABELS, REMINDER_DAYS, YearFigures, add_years, revision_due
 from followup.seed_scop import is_behind, seed_scop_path
+from transmission import selectors as case_selectors
 from transmission.choices import CaseKind
 
 # Reviews are expected for the year of incorporation and the next ones, this many years in
@@ -192,7 +193,9 @@ def seed_scops_behind(*, user) -> list[SeedScopAlert]:
     A cooperative is a Scop d'amorçage when it carries its deadline
     (``Organisation.seed_scop_until``, set at the transformation, its ``cooperative_since``).
     The line starts from the share of the transformation year's review; without that review,
-    from 0 % (the most lenient line). Two queries whatever the number of cooperatives.
+    from the employees' share of the capital among the members the cooperative was registered
+    with (``transmission.Membership``); without either, from 0 % (the most lenient line).
+    Three queries whatever the number of cooperatives.
     """
     rows = list(
         follow_ups(user)
@@ -214,10 +217,13 @@ def seed_scops_behind(*, user) -> list[SeedScopAlert]:
         follow_up__in=[row[0] for row in rows]
     ).values_list("follow_up_id", "year", "employee_capital_share"):
         shares[follow_up_id].append((year, share))
+    at_registration = case_selectors.employees_capital_shares_at_registration(
+        [row[1] for row in rows]
+    )
     alerts = []
     for pk, organisation_id, name, since, deadline in rows:
         reviews = shares[pk]
-        start_share = dict(reviews).get(since.year) or 0
+        start_share = dict(reviews).get(since.year) or at_registration.get(organisation_id) or 0
         path = seed_scop_path(reviews, deadline, start_share)
         if not is_behind(path):
             continue

@@ -247,6 +247,25 @@ def cooperative_memberships(organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(cooperative=organisation).order_by("category")
 
 
+def employees_capital_shares_at_registration(organisation_ids) -> dict[int, Decimal]:
+    """``{cooperative id: employees' share of the capital, in per cent}`` among the members
+    each cooperative was registered with (those with recorded capital only). One query."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    employees: dict[int, Decimal] = defaultdict(Decimal)
+    rows = Membership.objects.filter(cooperative_id__in=list(organisation_ids)).values_list(
+        "cooperative_id", "category", "capital"
+    )
+    for cooperative_id, category, capital in rows:
+        totals[cooperative_id] += capital
+        if category == MemberCategory.EMPLOYEES:
+            employees[cooperative_id] += capital
+    return {
+        pk: legal.share(employees[pk], total).quantize(Decimal("0.01"))
+        for pk, total in totals.items()
+        if total
+    }
+
+
 def case_tag_counts(*, user, cases: QuerySet[Case] | None = None) -> dict[str, int]:
     """How many cases carry each tag, every tag listed (0 when none), among ``cases`` (the
     user's territory by default: a dashboard passes its own filtered cases). One query."""

@@ -14,7 +14,7 @@ from followup import services as followup_services
 from tests.api.test_leads import lead_body
 from tests.factories import OrganisationFactory, PartnerFactory, valid_siren
 from tests.followup.helpers import review
-from tests.transmission.factories import CaseFactory, officer_and_director
+from tests.transmission.factories import CaseFactory, add_members, officer_and_director
 from transmission import intake, legal, services
 from transmission.choices import CaseKind, CaseRoute, Stage
 
@@ -215,3 +215,38 @@ def test_a_lead_about_the_newco_joins_the_case_of_its_target(team):
         raw_body="{}",
     )
     assert lead.case_id == case.pk and lead.matched_existing_case
+
+
+def test_the_amorcage_path_starts_from_the_members_at_registration(team, gate):
+    # Registered three years ago with employees holding 30 % of the capital, no review of the
+    # transformation year: the line runs from 30 % to 50 %, so 31 % two years on is behind
+    # (30 + 20 × 2/7 = 35.71 %); from 0 % it would not be (14.29 %).
+    target = OrganisationFactory(legal_form=LegalForm.SARL, name="Amorçage Est")
+    case = _closing(
+        team,
+        CaseKind.TAKEOVER,
+        CaseRoute.TRANSFORMATION,
+        organisation=target,
+        target_form="scop_sarl",
+        seed_scop=True,
+    )
+    add_members(
+        case,
+        [
+            {"category": "employees", "members": 6, "capital": Decimal("3000"), "votes": 6},
+            {"category": "others", "members": 2, "capital": Decimal("7000"), "votes": 2},
+        ],
+    )
+    year = timezone.localdate().year
+    services.case_transition(
+        case=case,
+        name="incorporate",
+        by=team["officer"],
+        cooperative_siren=target.siren,
+        registered_on=datetime.date(year - 3, 3, 1),
+    )
+    follow_up = followup_services.follow_up_open(organisation=target, by=SYSTEM)
+    review(follow_up, year - 1, employee_capital_share=Decimal("31"))
+    (alert,) = followup_selectors.seed_scops_behind(user=team["officer"])
+    assert alert.organisation_id == target.pk
+    assert alert.expected_share == Decimal("35.71")
