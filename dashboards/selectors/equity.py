@@ -163,9 +163,11 @@ def equity(query: DashboardQuery, resource: str, level: str) -> EquityResult:
     departements[["value", "cases"]] = departements[["value", "cases"]].fillna(0)
     departements["cases"] = departements["cases"].astype(int)
     departements = departements.drop(columns="departement")
+    # Each level grouped once: the summary, the units shown and the map share them.
+    levels = {name: _level(departements, name) for name in LEVELS}
     summary = []
     for name in LEVELS:
-        frame = _level(departements, name)
+        frame = levels[name]
         summary.append(
             {
                 "level": name,
@@ -184,14 +186,14 @@ def equity(query: DashboardQuery, resource: str, level: str) -> EquityResult:
             {"part": "within", "value": split.within},
         ]
     )
-    units = _with_indices(_level(departements, level))
+    units = _with_indices(levels[level])
     lorenz = pd.DataFrame(
         indices.lorenz_curve(units["value"], units["population"]),
         columns=["population_share", "resource_share"],
     )
     return EquityResult(
         units=units,
-        departements=_with_indices(_level(departements, "departement")),
+        departements=units if level == "departement" else _with_indices(levels["departement"]),
         summary=pd.DataFrame(summary),
         decomposition=decomposition,
         lorenz=lorenz,
