@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.utils import numberformat
@@ -84,11 +85,21 @@ class Table:
         for guard in dict.fromkeys(g for column in self.columns for g in column.guarded_by):
             counts = pd.to_numeric(frame[guard], errors="coerce").fillna(0).to_numpy()
             small[guard] = (counts > 0) & (counts < SMALL_CELL)
-        mask = pd.DataFrame(False, index=frame.index, columns=[c.key for c in self.columns])
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) < len(keys):  # a key shown twice: the masks of both, column by column
+            mask = pd.DataFrame(False, index=frame.index, columns=keys)
+            for column in self.columns:
+                for guard in column.guarded_by:
+                    mask[column.key] |= small[guard]
+            return replace(self, suppressed=mask)
+        nothing = np.zeros(len(frame), dtype=bool)
+        columns = {}
         for column in self.columns:
+            hidden = nothing
             for guard in column.guarded_by:
-                mask[column.key] |= small[guard]
-        return replace(self, suppressed=mask)
+                hidden = hidden | small[guard]
+            columns[column.key] = hidden
+        return replace(self, suppressed=pd.DataFrame(columns, index=frame.index, columns=keys))
 
     def is_hidden(self, row_index, key: str) -> bool:
         return self.suppressed is not None and bool(self.suppressed.at[row_index, key])
@@ -183,6 +194,11 @@ def number_format(value, decimal_pos=None, force_grouping=False, separators=None
     formats thousands of cells, and the lookups cost five times the formatting (B5).
     ``separators``: those of the current language, when the caller already has them."""
     decimal_sep, grouping, thousand_sep = separators or _separators(get_language())
+    grouped = force_grouping or settings.USE_THOUSAND_SEPARATOR
+    if type(value) is int and not decimal_pos and grouping == 3 and grouped:
+        # Counts, most of a table's cells: Python's own grouping gives Django's text.
+        text = f"{abs(value):,}".replace(",", thousand_sep)
+        return "-" + text if value < 0 else text
     return numberformat.format(
         value,
         decimal_sep,

@@ -163,15 +163,24 @@ UNIT_COLUMNS = ["code", "name", "value", "cases", "population"]
 
 
 def _with_indices(units: list[dict]) -> pd.DataFrame:
-    values = [unit["value"] for unit in units]
+    values = [float(unit["value"]) for unit in units]
     populations = [unit["population"] for unit in units]
-    frame = pd.DataFrame(units, columns=UNIT_COLUMNS).astype({"value": float, "cases": int})
-    frame["per_100k"] = [
-        indices.per_inhabitants(a, e) for a, e in zip(values, populations, strict=True)
-    ]
-    frame["index"] = indices.intensity_indices(values, populations)
-    frame["under_served"] = indices.under_served(frame["index"])
-    return frame
+    index = indices.intensity_indices(values, populations)
+    # One construction (a column assignment each cost more than the arithmetic).
+    return pd.DataFrame(
+        {
+            "code": [unit["code"] for unit in units],
+            "name": [unit["name"] for unit in units],
+            "value": pd.Series(values, dtype=float),
+            "cases": pd.Series([unit["cases"] for unit in units], dtype=int),
+            "population": [unit["population"] for unit in units],
+            "per_100k": [
+                indices.per_inhabitants(a, e) for a, e in zip(values, populations, strict=True)
+            ],
+            "index": index,
+            "under_served": indices.under_served(index),
+        }
+    )
 
 
 def _level(departements: list[dict], level: str) -> list[dict]:

@@ -70,17 +70,18 @@ def spread():
 
 
 @pytest.mark.parametrize("level", ["departement", "region", "regional_union"])
-@pytest.mark.parametrize("resource", ["cases", "minutes"])
+@pytest.mark.parametrize("resource", ["cases", "minutes", "euros"])
 def test_levels_are_the_group_by_they_replaced(spread, resource, level):
     query = _query()
     result = equity.equity(query, resource, level)
     expected = _reference(query, resource, level)
     pd.testing.assert_frame_equal(
-        result.units.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False
+        result.units.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=True
     )
-    assert result.units["value"].sum() > 0
+    # No euro committed in ``spread``: no average, every index missing.
+    assert (result.units["value"].sum() > 0) == (resource != "euros")
     departements = _reference(query, resource, "departement")
-    pd.testing.assert_frame_equal(result.departements, departements, check_dtype=False)
+    pd.testing.assert_frame_equal(result.departements, departements, check_dtype=True)
     summary = result.summary.set_index("level")
     for name in equity.LEVELS:
         frame = _reference(query, resource, name)
@@ -97,6 +98,6 @@ def test_a_regional_perimeter_keeps_only_its_departements(spread):
     query = _query(regional_union_id=regional_union("ouest").pk)
     result = equity.equity(query, "cases", "regional_union")
     pd.testing.assert_frame_equal(
-        result.units, _reference(query, "cases", "regional_union"), check_dtype=False
+        result.units, _reference(query, "cases", "regional_union"), check_dtype=True
     )
     assert list(result.units["code"]) == ["ouest"] and result.units["value"].tolist() == [4.0]

@@ -144,7 +144,22 @@ def test_table_numbers_are_formatted_as_django_formats_them(language):
 
     from dashboards import tables
 
-    values = [0, 7, 1234, -98765.4321, 0.00001, 12.5, 1e21, Decimal("1234567.891"), 2.675]
+    values = [
+        0,
+        7,
+        1234,
+        -1234567,
+        10**15,
+        -5,
+        999,
+        1000,
+        -98765.4321,
+        0.00001,
+        12.5,
+        1e21,
+        Decimal("1234567.891"),
+        2.675,
+    ]
     with translation.override(language):
         for value in values:
             for places in (None, 0, 1, 2, 4):
