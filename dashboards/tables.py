@@ -126,9 +126,15 @@ class Table:
         if key not in self._texts:
             kind = self.column(key).kind
             separators = _separators(get_language())  # once per column, not once per cell
+            values = self.frame[key].tolist()
+            if kind == "bool":  # "oui" / "non" translated once per column
+                words = {True: str(_("yes")), False: str(_("no"))}
+                texts = ["–" if _missing(value) else words[bool(value)] for value in values]
+            else:
+                texts = [format_value(value, kind, separators) for value in values]
             self._texts[key] = [
-                SUPPRESSED if hidden else format_value(value, kind, separators)
-                for value, hidden in zip(self.frame[key].tolist(), self._hidden(key), strict=True)
+                SUPPRESSED if hidden else text
+                for text, hidden in zip(texts, self._hidden(key), strict=True)
             ]
         return list(self._texts[key])
 
@@ -199,6 +205,17 @@ def number_format(value, decimal_pos=None, force_grouping=False, separators=None
         # Counts, most of a table's cells: Python's own grouping gives Django's text.
         text = f"{abs(value):,}".replace(",", thousand_sep)
         return "-" + text if value < 0 else text
+    if type(value) is float and decimal_pos is not None and grouping == 3:
+        # What Django does with a float's repr (decimals cut, not rounded), without its
+        # digit-by-digit grouping; exponents, infinities and NaN are left to Django.
+        text = repr(value)
+        if "e" not in text and "n" not in text:
+            sign = "-" if text[0] == "-" else ""
+            int_part, _dot, dec_part = text.lstrip("-").partition(".")
+            if grouped:
+                int_part = f"{int(int_part):,}".replace(",", thousand_sep)
+            dec_part = dec_part[:decimal_pos].ljust(decimal_pos, "0")
+            return sign + int_part + (decimal_sep + dec_part if dec_part else "")
     return numberformat.format(
         value,
         decimal_sep,

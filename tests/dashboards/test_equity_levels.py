@@ -47,7 +47,8 @@ def _reference(query, resource, level) -> pd.DataFrame:
         )
     frame = frame.copy()
     frame["per_100k"] = [
-        indices.per_inhabitants(a, e) for a, e in zip(frame["value"], frame["population"])
+        indices.per_inhabitants(a, e)
+        for a, e in zip(frame["value"], frame["population"], strict=True)
     ]
     frame["index"] = indices.intensity_indices(frame["value"], frame["population"])
     frame["under_served"] = indices.under_served(frame["index"])
