@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from import_export import resources
 
 from crm import identifiers
 from crm.models import Organisation, Person
-from crm.scoping import can_access, scope_queryset
+from crm.scoping import scope_queryset
 from crm.services import organisation_create, person_create, person_matching
 from followup.resources import AnnualReviewResource
 from followup.services import REVIEW_FIELDS
@@ -86,6 +86,10 @@ def _date(row, column: str):
         return text  # ISO, or refused by the model's validation naming the column
 
 
+def _already_recorded() -> str:
+    return _("An organisation with this SIREN is already recorded.")
+
+
 class _ScreenResource:
     """What the import screens need of a resource: its columns (all of them in the template,
     ``required_columns`` in every file), the line numbers and the progress."""
@@ -138,13 +142,21 @@ class _CreateOnlyResource(_ScreenResource, resources.ModelResource):
             raise ValidationError({column: [message % {"line": first}]})
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        # One savepoint per row: a refused row leaves nothing behind it.
-        with transaction.atomic():
-            saved = self.create(instance._row, instance._line)
+        # One savepoint per row: a refused row leaves nothing behind it, and a refusal of the
+        # database (a unique index) leaves the transaction usable for the next rows.
+        try:
+            with transaction.atomic():
+                saved = self.create(instance._row, instance._line)
+        except IntegrityError as error:
+            raise self.refusal(error) from error
         instance.pk = saved.pk
 
     def create(self, row, line):
         raise NotImplementedError
+
+    def refusal(self, error: IntegrityError) -> Exception:
+        """The database's refusal of a row, as the field error the screen shows."""
+        return error
 
 
 class OrganisationImportResource(_CreateOnlyResource):
@@ -158,32 +170,65 @@ class OrganisationImportResource(_CreateOnlyResource):
         use_transactions = True
         clean_model_instances = False
 
+    RECORDED_BATCH = 5000  # SIRENs per look-up query
+
+    def before_import(self, dataset, **kwargs):
+        # The file's SIRENs already recorded, read once for the file (B8: a query per row
+        # cost more than the row's own INSERT). A SIREN recorded meanwhile by a colleague is
+        # refused by the unique index, with the same message (``refusal``).
+        super().before_import(dataset, **kwargs)
+        headers = dataset.headers or []
+        sirens = set()
+        if "siren" in headers:
+            column = headers.index("siren")
+            for values in dataset:
+                siren = identifiers.compact_identifier(_code({"siren": values[column]}, "siren", 9))
+                if siren:
+                    sirens.add(siren)
+        ordered = sorted(sirens)
+        self.recorded = set()
+        for start in range(0, len(ordered), self.RECORDED_BATCH):
+            chunk = ordered[start : start + self.RECORDED_BATCH]
+            self.recorded.update(
+                Organisation.objects.filter(siren__in=chunk).values_list("siren", flat=True)
+            )
+
     def create(self, row, line):
         siren = identifiers.compact_identifier(_code(row, "siren", 9))
         if siren:
             self._seen_once(
                 f"siren:{siren}", "siren", line, _("This SIREN is already on line %(line)s.")
             )
-            if Organisation.objects.filter(siren=siren).exists():
-                raise ValidationError(
-                    {"siren": [_("An organisation with this SIREN is already recorded.")]}
-                )
+            if siren in self.recorded:
+                raise ValidationError({"siren": [_already_recorded()]})
         employees = _text(row, "employees")
-        organisation = organisation_create(
-            name=_text(row, "name"),
-            siren=siren or None,
-            siret=_code(row, "siret", 14),
-            naf_code=_text(row, "naf_code"),
-            legal_form=_text(row, "legal_form"),
-            employees=employees or None,
-            postal_code=_code(row, "postal_code", 5),
-            city=_text(row, "city"),
-        )
-        if not can_access(self.by, organisation):
+        try:
+            # ``by``: the service refuses, before writing, a row landing outside the UR of
+            # who imports; ``resolved``: the SIREN's uniqueness was checked above and is
+            # enforced by the unique index, the check constraints by the database.
+            return organisation_create(
+                name=_text(row, "name"),
+                siren=siren or None,
+                siret=_code(row, "siret", 14),
+                naf_code=_text(row, "naf_code"),
+                legal_form=_text(row, "legal_form"),
+                employees=employees or None,
+                postal_code=_code(row, "postal_code", 5),
+                city=_text(row, "city"),
+                by=self.by,
+                resolved=True,
+            )
+        except PermissionDenied as error:
             raise ValidationError(
                 {"postal_code": [_("This postal code is outside your regional union.")]}
-            )
-        return organisation
+            ) from error
+
+    def refusal(self, error: IntegrityError) -> Exception:
+        # PostgreSQL names the index; SQLite names the column.
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if constraint == "organisation_siren_unique" or "crm_organisation.siren" in str(error):
+            return ValidationError({"siren": [_already_recorded()]})
+        return error
 
 
 class PersonImportResource(_CreateOnlyResource):

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.utils import numberformat
 from django.utils.formats import get_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +71,7 @@ class Table:
     # A column's texts, formatted once: the HTML table and the charts both print them.
     # Not an init field, so ``replace`` (``suppress``) starts a new table with an empty one.
     _texts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _hidden_columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -75,12 +79,27 @@ class Table:
     def suppress(self) -> Table:
         """The same table with small cells hidden (mask in ``suppressed``)."""
         frame = self.frame
-        mask = pd.DataFrame(False, index=frame.index, columns=[c.key for c in self.columns])
+        # Each guard's small counts once, the mask built in one go (not a column assignment
+        # per guarded column: six columns are guarded by the same count on most pages; B5).
+        small = {}
+        for guard in dict.fromkeys(g for column in self.columns for g in column.guarded_by):
+            counts = pd.to_numeric(frame[guard], errors="coerce").fillna(0).to_numpy()
+            small[guard] = (counts > 0) & (counts < SMALL_CELL)
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) < len(keys):  # a key shown twice: the masks of both, column by column
+            mask = pd.DataFrame(False, index=frame.index, columns=keys)
+            for column in self.columns:
+                for guard in column.guarded_by:
+                    mask[column.key] |= small[guard]
+            return replace(self, suppressed=mask)
+        nothing = np.zeros(len(frame), dtype=bool)
+        columns = {}
         for column in self.columns:
+            hidden = nothing
             for guard in column.guarded_by:
-                counts = pd.to_numeric(frame[guard], errors="coerce").fillna(0)
-                mask[column.key] |= (counts > 0) & (counts < SMALL_CELL)
-        return replace(self, suppressed=mask)
+                hidden = hidden | small[guard]
+            columns[column.key] = hidden
+        return replace(self, suppressed=pd.DataFrame(columns, index=frame.index, columns=keys))
 
     def is_hidden(self, row_index, key: str) -> bool:
         return self.suppressed is not None and bool(self.suppressed.at[row_index, key])
@@ -89,7 +108,11 @@ class Table:
         # The whole mask column at once: a lookup per cell (``.at``) cost more than the chart.
         if self.suppressed is None:
             return [False] * len(self.frame)
-        return self.suppressed[key].reindex(self.frame.index, fill_value=False).tolist()
+        if key not in self._hidden_columns:
+            self._hidden_columns[key] = (
+                self.suppressed[key].reindex(self.frame.index, fill_value=False).tolist()
+            )
+        return self._hidden_columns[key]
 
     def values(self, key: str) -> list:
         """A column for a chart: hidden cells and missing values are None."""
@@ -102,15 +125,34 @@ class Table:
         """A column as shown (French formats, "< 5" where hidden)."""
         if key not in self._texts:
             kind = self.column(key).kind
+            separators = _separators(get_language())  # once per column, not once per cell
+            values = self.frame[key].tolist()
+            if kind == "bool":  # "oui" / "non" translated once per column
+                words = {True: str(_("yes")), False: str(_("no"))}
+                texts = ["–" if _missing(value) else words[bool(value)] for value in values]
+            else:
+                texts = [format_value(value, kind, separators) for value in values]
             self._texts[key] = [
-                SUPPRESSED if hidden else format_value(value, kind)
-                for value, hidden in zip(self.frame[key].tolist(), self._hidden(key), strict=True)
+                SUPPRESSED if hidden else text
+                for text, hidden in zip(texts, self._hidden(key), strict=True)
             ]
         return list(self._texts[key])
 
     def rows(self) -> list[list[str]]:
         texts = [self.texts(column.key) for column in self.columns]
         return [list(row) for row in zip(*texts, strict=True)] if texts else []
+
+    def rows_html(self, rows: list[list[str]] | None = None) -> SafeString:
+        """The table's body rows (``rows``, else ``self.rows()``) as HTML, each cell escaped
+        once: what the template loop ``<tr>{% for value in row %}<td>{{ value }}</td>{%
+        endfor %}</tr>`` printed, without a template node per cell (a hundred-row table has a
+        thousand cells; B5). ``html.escape`` is what Django's ``escape`` calls."""
+        return mark_safe(
+            "".join(
+                "<tr>" + "".join(["<td>" + html.escape(value) + "</td>" for value in row]) + "</tr>"
+                for row in (self.rows() if rows is None else rows)
+            )
+        )
 
     def headers(self) -> list[str]:
         return [str(column.label) for column in self.columns]
@@ -122,6 +164,11 @@ class Table:
 def _missing(value) -> bool:
     if value is None:
         return True
+    kind = type(value)
+    if kind is int or kind is str or kind is bool:
+        return False  # the common cells, without pandas' scalar check
+    if kind is float:
+        return value != value  # NaN
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -148,10 +195,27 @@ def _separators(language: str | None) -> tuple[str, object, str]:
     )
 
 
-def number_format(value, decimal_pos=None, force_grouping=False) -> str:
+def number_format(value, decimal_pos=None, force_grouping=False, separators=None) -> str:
     """Django's ``number_format`` with the language's separators looked up once: a table
-    formats thousands of cells, and the lookups cost five times the formatting (B5)."""
-    decimal_sep, grouping, thousand_sep = _separators(get_language())
+    formats thousands of cells, and the lookups cost five times the formatting (B5).
+    ``separators``: those of the current language, when the caller already has them."""
+    decimal_sep, grouping, thousand_sep = separators or _separators(get_language())
+    grouped = force_grouping or settings.USE_THOUSAND_SEPARATOR
+    if type(value) is int and not decimal_pos and grouping == 3 and grouped:
+        # Counts, most of a table's cells: Python's own grouping gives Django's text.
+        text = f"{abs(value):,}".replace(",", thousand_sep)
+        return "-" + text if value < 0 else text
+    if type(value) is float and decimal_pos is not None and grouping == 3:
+        # What Django does with a float's repr (decimals cut, not rounded), without its
+        # digit-by-digit grouping; exponents, infinities and NaN are left to Django.
+        text = repr(value)
+        if "e" not in text and "n" not in text:
+            sign = "-" if text[0] == "-" else ""
+            int_part, _dot, dec_part = text.lstrip("-").partition(".")
+            if grouped:
+                int_part = f"{int(int_part):,}".replace(",", thousand_sep)
+            dec_part = dec_part[:decimal_pos].ljust(decimal_pos, "0")
+            return sign + int_part + (decimal_sep + dec_part if dec_part else "")
     return numberformat.format(
         value,
         decimal_sep,
@@ -162,7 +226,7 @@ def number_format(value, decimal_pos=None, force_grouping=False) -> str:
     )
 
 
-def format_value(value, kind: str) -> str:
+def format_value(value, kind: str, separators=None) -> str:
     """French display: "12 500 €", "42,5 %", "1 234", dates already formatted upstream."""
     if _missing(value):
         return "–"
@@ -172,25 +236,37 @@ def format_value(value, kind: str) -> str:
         return str(_("yes")) if value else str(_("no"))
     value = _plain(value)
     if kind in ("count", "integer"):
-        return number_format(int(value), 0, force_grouping=True)
+        return number_format(int(value), 0, force_grouping=True, separators=separators)
     if kind == "money":
         return (
-            number_format(Decimal(str(value)).quantize(Decimal("1")), 0, force_grouping=True)
+            number_format(
+                Decimal(str(value)).quantize(Decimal("1")),
+                0,
+                force_grouping=True,
+                separators=separators,
+            )
             + "\u00a0€"
         )
     if kind == "share":
-        return number_format(100 * float(value), 1, force_grouping=True) + "\u00a0%"
+        return (
+            number_format(100 * float(value), 1, force_grouping=True, separators=separators)
+            + "\u00a0%"
+        )
     if kind == "days":
-        return number_format(int(value), 0, force_grouping=True) + "\u00a0" + str(_("d."))
+        return (
+            number_format(int(value), 0, force_grouping=True, separators=separators)
+            + "\u00a0"
+            + str(_("d."))
+        )
     if kind == "index":
-        return number_format(round(float(value)), 0, force_grouping=True)
+        return number_format(round(float(value)), 0, force_grouping=True, separators=separators)
     if kind == "ratio":
-        return number_format(float(value), 2, force_grouping=True)
+        return number_format(float(value), 2, force_grouping=True, separators=separators)
     if kind == "decimal":
-        return number_format(float(value), 4)
+        return number_format(float(value), 4, separators=separators)
     if isinstance(value, float) and not math.isfinite(value):
         return "–"
-    return number_format(float(value), 1, force_grouping=True)
+    return number_format(float(value), 1, force_grouping=True, separators=separators)
 
 
 CSV_UNITS = {"money": " (€)", "share": " (%)", "days": " (j)"}

@@ -106,12 +106,14 @@ def _blocks(page, panel, tables, options):
         if options.report:
             for figure in figures:
                 figure["layout"]["width"] = REPORT_WIDTH
+        rows = table.rows()
         blocks.append(
             {
                 "perimeter": perimeter,
                 "table": table,
                 "headers": table.headers(),
-                "rows": table.rows(),
+                "rows": rows,
+                "rows_html": table.rows_html(rows),
                 "figures": [
                     (f"fig-{page.slug}-{panel.slug}-{index}-{n}", figure)
                     for n, figure in enumerate(figures)
@@ -290,12 +292,14 @@ def forecast_page(request):
         for index, (perimeter, table) in enumerate(tables):
             label = str(title) if len(tables) == 1 else f"{title} – {perimeter.label}"
             drawn = draw_forecast(table, label) if slug == "prevision" else []
+            rows = table.rows()
             blocks.append(
                 {
                     "perimeter": perimeter,
                     "table": table,
                     "headers": table.headers(),
-                    "rows": table.rows(),
+                    "rows": rows,
+                    "rows_html": table.rows_html(rows),
                     "figures": [
                         (f"fig-prevision-{slug}-{index}-{n}", f) for n, f in enumerate(drawn)
                     ],

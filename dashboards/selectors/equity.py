@@ -18,6 +18,7 @@ one row per département (three queries); pandas merges and sums them and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,8 +49,8 @@ LEVELS = {
 }
 
 
-def resource_by_departement(query: DashboardQuery, resource: str) -> pd.DataFrame:
-    """Rows (departement, value, cases): one grouped query."""
+def _resource_rows(query: DashboardQuery, resource: str):
+    """The grouped query of ``resource``: rows {departement, value, cases}."""
     if resource == "cases":
         rows = (
             query.cases()
@@ -85,7 +86,14 @@ def resource_by_departement(query: DashboardQuery, resource: str) -> pd.DataFram
         )
     else:
         raise ValueError(f"unknown resource {resource!r}")
-    frame = pd.DataFrame(list(rows.order_by()), columns=["departement", "value", "cases"])
+    return rows.order_by()
+
+
+def resource_by_departement(query: DashboardQuery, resource: str) -> pd.DataFrame:
+    """Rows (departement, value, cases): one grouped query."""
+    frame = pd.DataFrame(
+        list(_resource_rows(query, resource)), columns=["departement", "value", "cases"]
+    )
     # Numeric even when no row came back: an empty object column would make the merge's
     # fillna downcast objects (a pandas FutureWarning).
     frame["value"] = frame["value"].astype(float)
@@ -93,8 +101,10 @@ def resource_by_departement(query: DashboardQuery, resource: str) -> pd.DataFram
     return frame
 
 
-def territories(query: DashboardQuery) -> pd.DataFrame:
-    """The départements of the perimeter: code, name, population, région, UR (two queries)."""
+def _territory_rows(query: DashboardQuery) -> list[dict]:
+    """The départements of the perimeter (by code), each with its région and the UR covering
+    it today (``None`` when no UR does; a département covered twice appears twice, as a
+    left join gives it): two queries."""
     departements = Departement.objects.departements().values(
         "code", "name", "population", "region_id", "region__name"
     )
@@ -102,20 +112,42 @@ def territories(query: DashboardQuery) -> pd.DataFrame:
     if query.regional_union_id is not None:
         coverage = coverage.filter(regional_union_id=query.regional_union_id)
         departements = departements.filter(code__in=coverage.values("departement_id"))
-    frame = pd.DataFrame(list(departements.order_by("code")))
-    unions = pd.DataFrame(
-        list(coverage.values("departement_id", "regional_union__code", "regional_union__name")),
-        columns=["departement_id", "regional_union__code", "regional_union__name"],
+    unions: dict[str, list[tuple]] = {}
+    for row in coverage.values_list(
+        "departement_id", "regional_union__code", "regional_union__name"
+    ):
+        unions.setdefault(row[0], []).append(row[1:])
+    rows = []
+    for departement in departements.order_by("code"):
+        for ur_code, ur_name in unions.get(departement["code"], [(None, None)]):
+            rows.append(
+                {
+                    "code": departement["code"],
+                    "name": departement["name"],
+                    "population": departement["population"],
+                    "region_code": departement["region_id"],
+                    "region_name": departement["region__name"],
+                    "ur_code": ur_code,
+                    "ur_name": ur_name,
+                }
+            )
+    return rows
+
+
+def territories(query: DashboardQuery) -> pd.DataFrame:
+    """The départements of the perimeter: code, name, population, région, UR (two queries)."""
+    return pd.DataFrame(
+        _territory_rows(query),
+        columns=[
+            "code",
+            "name",
+            "population",
+            "region_code",
+            "region_name",
+            "ur_code",
+            "ur_name",
+        ],
     )
-    frame = frame.merge(unions, how="left", left_on="code", right_on="departement_id")
-    return frame.rename(
-        columns={
-            "region_id": "region_code",
-            "region__name": "region_name",
-            "regional_union__code": "ur_code",
-            "regional_union__name": "ur_name",
-        }
-    ).drop(columns="departement_id")
 
 
 @dataclass
@@ -127,56 +159,89 @@ class EquityResult:
     lorenz: pd.DataFrame  # population_share, resource_share
 
 
-def _with_indices(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["per_100k"] = [
-        indices.per_inhabitants(a, e)
-        for a, e in zip(frame["value"], frame["population"], strict=True)
-    ]
-    frame["index"] = indices.intensity_indices(frame["value"], frame["population"])
-    frame["under_served"] = indices.under_served(frame["index"])
-    return frame
+UNIT_COLUMNS = ["code", "name", "value", "cases", "population"]
 
 
-def _level(departements: pd.DataFrame, level: str) -> pd.DataFrame:
+def _with_indices(units: list[dict]) -> pd.DataFrame:
+    values = [float(unit["value"]) for unit in units]
+    populations = [unit["population"] for unit in units]
+    index = indices.intensity_indices(values, populations)
+    # One construction (a column assignment each cost more than the arithmetic).
+    return pd.DataFrame(
+        {
+            "code": [unit["code"] for unit in units],
+            "name": [unit["name"] for unit in units],
+            "value": pd.Series(values, dtype=float),
+            "cases": pd.Series([unit["cases"] for unit in units], dtype=int),
+            "population": [unit["population"] for unit in units],
+            "per_100k": [
+                indices.per_inhabitants(a, e) for a, e in zip(values, populations, strict=True)
+            ],
+            "index": index,
+            "under_served": indices.under_served(index),
+        }
+    )
+
+
+def _level(departements: list[dict], level: str) -> list[dict]:
+    """The units of ``level``: the départements themselves (by code), or the régions or URs
+    they add up to, by name (départements no UR covers are in no UR). Plain sums: the
+    territories are a hundred rows, pandas' group-by cost more than the rest of the page."""
     if level == "departement":
-        return departements[["code", "name", "value", "cases", "population"]]
+        return [{key: row[key] for key in UNIT_COLUMNS} for row in departements]
     code, name = {
         "region": ("region_code", "region_name"),
         "regional_union": ("ur_code", "ur_name"),
     }[level]
-    grouped = (
-        departements.groupby([code, name], as_index=False)[["value", "cases", "population"]]
-        .sum()
-        .rename(columns={code: "code", name: "name"})
-    )
-    return grouped.sort_values("name").reset_index(drop=True)
+    groups: dict[tuple, dict] = {}
+    for row in departements:
+        if row[code] is None or row[name] is None:
+            continue
+        unit = groups.setdefault(
+            (row[code], row[name]),
+            {"code": row[code], "name": row[name], "value": [], "cases": 0, "population": 0},
+        )
+        unit["value"].append(row["value"])
+        unit["cases"] += row["cases"]
+        unit["population"] += row["population"]
+    units = [
+        {**unit, "value": math.fsum(unit["value"])}
+        for _key, unit in sorted(groups.items(), key=lambda item: item[0])
+    ]
+    return sorted(units, key=lambda unit: unit["name"])
 
 
 def equity(query: DashboardQuery, resource: str, level: str) -> EquityResult:
-    departements = territories(query).merge(
-        resource_by_departement(query, resource),
-        how="left",
-        left_on="code",
-        right_on="departement",
-    )
-    departements[["value", "cases"]] = departements[["value", "cases"]].fillna(0)
-    departements["cases"] = departements["cases"].astype(int)
-    departements = departements.drop(columns="departement")
+    resources = {
+        row["departement"]: (float(row["value"]), int(row["cases"]))
+        for row in _resource_rows(query, resource)
+    }
+    departements = []
+    for row in _territory_rows(query):
+        value, cases = resources.get(row["code"], (0.0, 0))
+        departements.append({**row, "value": value, "cases": cases})
+    # Each level once: the summary, the units shown and the map share them.
+    levels = {name: _level(departements, name) for name in LEVELS}
     summary = []
     for name in LEVELS:
-        frame = _level(departements, name)
+        units = levels[name]
+        values = [unit["value"] for unit in units]
+        populations = [unit["population"] for unit in units]
         summary.append(
             {
                 "level": name,
-                "units": len(frame),
-                "hoover": indices.hoover_index(frame["value"], frame["population"]),
-                "gini": indices.gini_index(frame["value"], frame["population"]),
-                "theil": indices.theil_index(frame["value"], frame["population"]),
+                "units": len(units),
+                "hoover": indices.hoover_index(values, populations),
+                "gini": indices.gini_index(values, populations),
+                "theil": indices.theil_index(values, populations),
             }
         )
-    covered = departements.dropna(subset=["ur_code"])
-    split = indices.theil_decomposition(covered["value"], covered["population"], covered["ur_code"])
+    covered = [row for row in departements if row["ur_code"] is not None]
+    split = indices.theil_decomposition(
+        [row["value"] for row in covered],
+        [row["population"] for row in covered],
+        [row["ur_code"] for row in covered],
+    )
     decomposition = pd.DataFrame(
         [
             {"part": "total", "value": split.total},
@@ -184,14 +249,17 @@ def equity(query: DashboardQuery, resource: str, level: str) -> EquityResult:
             {"part": "within", "value": split.within},
         ]
     )
-    units = _with_indices(_level(departements, level))
+    units = _with_indices(levels[level])
     lorenz = pd.DataFrame(
-        indices.lorenz_curve(units["value"], units["population"]),
+        indices.lorenz_curve(
+            [unit["value"] for unit in levels[level]],
+            [unit["population"] for unit in levels[level]],
+        ),
         columns=["population_share", "resource_share"],
     )
     return EquityResult(
         units=units,
-        departements=_with_indices(_level(departements, "departement")),
+        departements=units if level == "departement" else _with_indices(levels["departement"]),
         summary=pd.DataFrame(summary),
         decomposition=decomposition,
         lorenz=lorenz,

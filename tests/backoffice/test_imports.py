@@ -288,3 +288,51 @@ def test_a_task_stopped_by_an_unexpected_error_marks_the_job_failed(client, offi
     page = client.get(reverse("backoffice:import_job", args=[job.pk]))
     assert "erreur inattendue" in page.text
     assert 'hx-trigger="every 1s"' not in page.text
+
+
+def test_a_siren_recorded_after_the_file_was_read_is_refused_by_the_unique_index(
+    officer, monkeypatch
+):
+    # The file's recorded SIRENs are read once, before the rows (B8); one recorded meanwhile
+    # by a colleague is refused by the database with the same message, and nothing is kept.
+    from backoffice.resources import OrganisationImportResource
+
+    existing = OrganisationFactory(siren=valid_siren(50_000))
+    original = OrganisationImportResource.before_import
+
+    def read_before_the_colleague(self, dataset, **kwargs):
+        original(self, dataset, **kwargs)
+        self.recorded.clear()
+
+    monkeypatch.setattr(OrganisationImportResource, "before_import", read_before_the_colleague)
+    rows = [
+        f"Nouvelle,{valid_siren(50_001)},,62.01Z,sarl,,35000,",
+        f"Même SIREN,{existing.siren},,62.01Z,sarl,,35000,",
+        f"Après,{valid_siren(50_002)},,62.01Z,sarl,,35000,",
+    ]
+    outcome = services.organisations_import(
+        file=_csv(rows), format="csv", by=officer, dry_run=False
+    )
+    assert _messages(outcome) == [
+        (3, "siren", "Une organisation avec ce SIREN est déjà enregistrée.")
+    ]
+    assert outcome.created_rows == 0
+    assert not Organisation.objects.filter(siren__in=[valid_siren(50_001), valid_siren(50_002)])
+
+
+def test_the_recorded_sirens_are_read_once_for_the_file(officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    OrganisationFactory(siren=valid_siren(51_000))
+    rows = [f"Ligne {n},{valid_siren(51_001 + n)},,62.01Z,sarl,,35000," for n in range(30)]
+    with CaptureQueriesContext(connection) as queries:
+        outcome = services.organisations_import(
+            file=_csv(rows), format="csv", by=officer, dry_run=True
+        )
+    assert outcome.ok
+    lookups = [q["sql"] for q in queries if '"crm_organisation"."siren" IN' in q["sql"]]
+    assert len(lookups) == 1
+    # Per row: the organisation and its history row, no query reading anything again.
+    selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) < 10

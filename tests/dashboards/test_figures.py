@@ -144,7 +144,22 @@ def test_table_numbers_are_formatted_as_django_formats_them(language):
 
     from dashboards import tables
 
-    values = [0, 7, 1234, -98765.4321, 0.00001, 12.5, 1e21, Decimal("1234567.891"), 2.675]
+    values = [
+        0,
+        7,
+        1234,
+        -1234567,
+        10**15,
+        -5,
+        999,
+        1000,
+        -98765.4321,
+        0.00001,
+        12.5,
+        1e21,
+        Decimal("1234567.891"),
+        2.675,
+    ]
     with translation.override(language):
         for value in values:
             for places in (None, 0, 1, 2, 4):
@@ -152,3 +167,54 @@ def test_table_numbers_are_formatted_as_django_formats_them(language):
                     assert tables.number_format(value, places, force_grouping=grouping) == (
                         formats.number_format(value, places, force_grouping=grouping)
                     ), (value, places, grouping)
+
+
+def test_table_rows_as_html_are_what_the_template_loop_printed():
+    # Table.rows_html replaces a template loop with a node per cell (B5): the same escaped
+    # cells, in the same order, hidden cells reading "< 5".
+    from django.template import Context, Template
+
+    frame = pd.DataFrame(
+        {
+            "name": ["Côte-d'Or", "<b>Ain & co</b>", "Corse-du-Sud"],
+            "cases": [40, 3, 0],
+            "value": [1234.5, 2.0, None],
+        }
+    )
+    table = Table(
+        frame,
+        [
+            Column("name", "Nom", "text"),
+            Column("cases", "Dossiers"),
+            Column("value", "Valeur", "number", guards=("cases",)),
+        ],
+    ).suppress()
+    loop = Template(
+        "{% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}"
+        "</tr>{% endfor %}"
+    ).render(Context({"rows": table.rows()}))
+    assert table.rows_html() == loop
+    assert "&lt;b&gt;Ain &amp; co&lt;/b&gt;" in loop and "&lt; 5" in loop
+
+
+def test_the_suppression_mask_hides_every_cell_guarded_by_a_small_count():
+    from django.utils import translation
+
+    frame = pd.DataFrame(
+        {"cases": [0, 1, 4, 5, None], "leads": [9, 9, 2, 9, 9], "value": [1.0, 2, 3, 4, 5]}
+    )
+    table = Table(
+        frame,
+        [
+            Column("cases", "Dossiers"),
+            Column("leads", "Pistes"),
+            Column("value", "Valeur", "number", guards=("cases", "leads")),
+        ],
+    ).suppress()
+    mask = table.suppressed
+    # A count of 1 to 4 hides; 0 and a missing count do not; two guards hide together.
+    assert mask["cases"].tolist() == [False, True, True, False, False]
+    assert mask["leads"].tolist() == [False, False, True, False, False]
+    assert mask["value"].tolist() == [False, True, True, False, False]
+    with translation.override("fr"):
+        assert table.texts("value") == ["1,0", "< 5", "< 5", "4,0", "5,0"]

@@ -386,3 +386,26 @@ def test_the_funnel_page_counts_cases_by_tag_and_hides_small_cells(client):
     }
     page = client.get(reverse("dashboards:page", args=["entonnoir"])).content.decode()
     assert "Dossiers par étiquette (résolution 10)" in page
+
+
+def test_the_filters_selects_print_what_django_s_own_select_printed():
+    # dashboards.forms.Select writes its options in one template (B5): the same HTML, with
+    # the chosen option, an empty choice, escaping and a disabled single choice.
+    from django import forms as django_forms
+
+    from dashboards.forms import DashboardFilterForm, EquityForm, Select
+
+    form = DashboardFilterForm({"kind": "creation", "window": "3"})
+    equity_form = EquityForm({"window": "3", "level": "region"})
+    assert form.is_valid() and equity_form.is_valid()
+    checked = 0
+    for bound in [*form, *equity_form]:
+        if not isinstance(bound.field.widget, Select):
+            continue
+        stock = django_forms.Select(choices=bound.field.widget.choices)
+        stock.attrs = bound.field.widget.attrs
+        stock.is_required = bound.field.widget.is_required
+        assert str(bound) == bound.as_widget(widget=stock), bound.name
+        checked += 1
+    assert checked == 6
+    assert 'value="creation" selected' in str(form["kind"])
