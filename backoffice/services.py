@@ -352,6 +352,10 @@ def import_job_check(*, job_id: int) -> ImportJob:
     across chunks are still found (the resource remembers the file's keys).
     """
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportStatus.CHECKING:
+        # A check delivered late (a queued task run again) never rewinds a job that was
+        # checked, committed or failed since.
+        return job
     dataset = import_dataset(content=bytes(job.content), format=job.format)
     resource = _import_resource(job.kind, job.created_by)
     errors: list[dict] = []

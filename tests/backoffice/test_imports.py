@@ -254,6 +254,25 @@ def test_a_large_file_runs_in_the_background_with_progress(
     assert Organisation.objects.filter(name__startswith="Entreprise ").count() == 600
 
 
+def test_a_check_delivered_late_never_rewinds_a_committed_job(
+    officer, settings, django_capture_on_commit_callbacks
+):
+    settings.BACKOFFICE_IMPORT_BACKGROUND_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_job_create(
+            kind="organisations", file=_csv(_org_rows(3)), file_name="x.csv", by=officer
+        )
+    assert tasks.check_import.call(job.pk) == ImportStatus.READY
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_job_commit(job=job, by=officer)
+    assert tasks.commit_import.call(job.pk) == ImportStatus.DONE
+    # The same check task, run again (a queue delivering twice): the job stays imported.
+    assert tasks.check_import.call(job.pk) == ImportStatus.DONE
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.processed_rows == 3
+
+
 def test_the_polled_fragment_shows_the_progress_bar(client, officer, settings):
     settings.BACKOFFICE_IMPORT_BACKGROUND_ROWS = 1
     job = services.import_job_create(
