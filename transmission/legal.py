@@ -136,6 +136,11 @@ def _percent(value: Decimal) -> str:
     return number_format(rounded, decimal_pos=decimals, use_l10n=True)
 
 
+def _gap(value: Decimal) -> str:
+    """A shortfall in points: never shown as "0" (a share of 50.96 % is still short of 51)."""
+    return _percent(max(Decimal(value), Decimal("0.1")))
+
+
 def _euros(value: Decimal) -> str:
     amount = Decimal(value).quantize(Decimal("1"), rounding=ROUND_CEILING)
     return number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True) + "\u00a0€"
@@ -217,7 +222,7 @@ def _scop_refusals(form, seed_scop, figures, capital, votes) -> list[tuple[str, 
                 % {
                     "share": _percent(capital_share),
                     "minimum": _percent(SCOP_EMPLOYEES_CAPITAL_MIN),
-                    "gap": _percent(SCOP_EMPLOYEES_CAPITAL_MIN - capital_share),
+                    "gap": _gap(SCOP_EMPLOYEES_CAPITAL_MIN - capital_share),
                     "amount": _euros(missing),
                 },
             )
@@ -251,7 +256,7 @@ def _scop_refusals(form, seed_scop, figures, capital, votes) -> list[tuple[str, 
                 % {
                     "share": _percent(votes_share),
                     "minimum": _percent(SCOP_EMPLOYEES_VOTES_MIN),
-                    "gap": _percent(SCOP_EMPLOYEES_VOTES_MIN - votes_share),
+                    "gap": _gap(SCOP_EMPLOYEES_VOTES_MIN - votes_share),
                 },
             )
         )
@@ -301,7 +306,7 @@ def _scic_refusals(figures, capital) -> list[tuple[str, str]]:
                 % {
                     "share": _percent(public_share),
                     "maximum": _percent(SCIC_PUBLIC_BODIES_CAPITAL_MAX),
-                    "gap": _percent(public_share - SCIC_PUBLIC_BODIES_CAPITAL_MAX),
+                    "gap": _gap(public_share - SCIC_PUBLIC_BODIES_CAPITAL_MAX),
                     "amount": _euros(excess),
                 },
             )

@@ -70,6 +70,12 @@ def test_shares_are_shown_with_a_french_decimal_comma():
     assert "il manque 3,4 points" in message
 
 
+def test_a_share_just_below_the_floor_is_never_shown_as_zero_points_short():
+    # 5,096 of 10,000 € = 50.96 %, shown 51 % rounded, but short: at least 0,1 point.
+    (message,) = _refusals("scop_sarl", employees=(5, 5096, 5), others=(1, 4904, 1))
+    assert "détiennent 51 % du capital" in message and "il manque 0,1 points" in message
+
+
 @pytest.mark.parametrize(
     ("target_form", "members", "expected"),
     [
