@@ -214,10 +214,15 @@ def forward_step_problems(name, source, case: Case, gate, actor, data) -> list[s
         overridden = actor == "director" and (data.get("override_reason") or "").strip()
         if not gate.has_plan or not (gate.balanced or overridden):
             problems.append("went to signing with an unbalanced plan and no director's override")
-        if case.kind == CaseKind.TAKEOVER and (
-            case.employees_informed_on is None or case.employees_informed_on > TODAY
-        ):
-            problems.append("went to signing without the employees informed beforehand")
+        if case.kind == CaseKind.TAKEOVER:
+            # The 2014 law: not from 250 employees, nor once every employee waived their bid.
+            large = (case.organisation.employees or 0) >= 250
+            waived = case.employees_waived_bid_on is not None
+            informed = case.employees_informed_on
+            if informed is not None and informed > TODAY:
+                problems.append("went to signing with the employees informed in the future")
+            if informed is None and not (large or waived):
+                problems.append("went to signing without the employees informed beforehand")
     if name in ("start_closing", "incorporate"):
         problems += [f"{name}: {problem}" for problem in members_problems(case)]
     return problems
