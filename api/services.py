@@ -128,25 +128,9 @@ def api_request_log_row(
     )
 
 
-def api_request_log_write(
-    *,
-    partner: Partner | None,
-    key_prefix: str,
-    method: str,
-    path: str,
-    operation: str,
-    status_code: int,
-    duration_ms: int,
-) -> ApiRequestLog:
-    row = api_request_log_row(
-        partner=partner,
-        key_prefix=key_prefix,
-        method=method,
-        path=path,
-        operation=operation,
-        status_code=status_code,
-        duration_ms=duration_ms,
-    )
+def api_request_log_write(**fields) -> ApiRequestLog:
+    """Log and save one partner request (the fields of ``api_request_log_row``)."""
+    row = api_request_log_row(**fields)
     row.save(force_insert=True)
     return row
 

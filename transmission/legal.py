@@ -122,6 +122,11 @@ def categories_for(target_form: str) -> tuple[str, ...]:
     return tuple(MemberCategory.values)
 
 
+def category_choices(target_form: str) -> list[tuple[str, str]]:
+    """``(code, label)`` of the member categories a target form admits (a form's choices)."""
+    return [(code, str(MemberCategory(code).label)) for code in categories_for(target_form)]
+
+
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
     """``part`` as a percentage of ``whole`` (None when the whole is zero)."""
     if not whole:

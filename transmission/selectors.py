@@ -236,9 +236,7 @@ def _members_summary(memberships, target_form: str, seed_scop: bool) -> MembersS
         capital=capital,
         votes=votes,
         refusals=[message for _field, message in refusals],
-        categories=[
-            (code, str(MemberCategory(code).label)) for code in legal.categories_for(target_form)
-        ],
+        categories=legal.category_choices(target_form),
     )
 
 

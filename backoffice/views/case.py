@@ -30,8 +30,8 @@ from backoffice.views.common import (
 )
 from crm.form_errors import add_refusal
 from financement.models import FinancingLine
+from transmission import legal, services
 from transmission import selectors as case_selectors
-from transmission import services
 from transmission.choices import OPEN_STAGES, ActivityKind, Stage
 from transmission.models import Activity
 
@@ -41,6 +41,7 @@ def _page_context(request, case, **overrides) -> dict:
     # The members: read by their section and by the guards of the transitions offered, once.
     prefetch_related_objects([case], "memberships")
     members = case_selectors.case_members_summary(case)
+    may_work = workflow_forms.may_work_on_case(case, user)
     plan, lines = case_page.case_plan(user=user, case=case)
     timeline, timeline_more = case_page.case_timeline(user=user, case=case)
     context = {
@@ -58,13 +59,12 @@ def _page_context(request, case, **overrides) -> dict:
         ),
         "plan": plan,
         "lines": [(line, workflow_forms.line_transitions(line, user)) for line in lines],
-        "may_work": workflow_forms.may_work_on_case(case, user),
+        "may_work": may_work,
         "task_form": TaskForm(case=case),
         "reassign_form": CaseReassignForm(case=case) if is_director(user) else None,
         "tags_form": CaseTagsForm(initial={"tags": case_selectors.case_tags(case)}),
         "members": members,
-        "members_editable": case.stage in OPEN_STAGES
-        and workflow_forms.may_work_on_case(case, user),
+        "members_editable": may_work and case.stage in OPEN_STAGES,
         "member_form": MemberCategoryForm(categories=members.categories),
         "today": timezone.localdate(),
         "nav": "cases",
@@ -276,8 +276,7 @@ def _members_saved(request, case, message):
 def case_members(request, pk: int):
     """Record (or replace) one category of the cooperative's members."""
     case = case_or_404(request.user, pk)
-    summary = case_selectors.case_members_summary(case)
-    form = MemberCategoryForm(request.POST, categories=summary.categories)
+    form = MemberCategoryForm(request.POST, categories=legal.category_choices(case.target_form))
     done = run_service(
         form,
         lambda data: services.member_category_set(case=case, by=request.user, **data),
@@ -291,7 +290,7 @@ def case_members(request, pk: int):
 @require_POST
 def case_member_remove(request, pk: int, category: str):
     case = case_or_404(request.user, pk)
-    form = MemberCategoryForm(categories=case_selectors.case_members_summary(case).categories)
+    form = MemberCategoryForm(categories=legal.category_choices(case.target_form))
     try:
         services.member_category_remove(case=case, by=request.user, category=category)
     except (ValidationError, PermissionDenied) as error:
