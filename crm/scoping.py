@@ -3,7 +3,9 @@
 Every selector and admin queryset goes through ``scope_queryset``. A model declares how it
 reaches its territory with one of two class attributes:
 
-- ``territory_ur_path``: lookup path to a ``RegionalUnion`` (e.g. ``"regional_union"``);
+- ``territory_ur_path``: lookup path to a ``RegionalUnion`` (e.g. ``"regional_union"``), or
+  a tuple of paths when a row reaches its UR through one of several parents (a financing plan
+  is a case's or a support's): the row belongs to the UR of whichever parent it has;
   add ``territory_national_when_null = True`` when a null UR means "every UR may see it",
   or ``territory_region_path`` (a lookup path to a ``Region``) when a row without a UR
   belongs to a région: the URs covering (part of) that région see it, the others do not;
@@ -71,11 +73,20 @@ def territory_of(user) -> Territory:
     return Territory(regional_union_id=profile.regional_union_id)
 
 
+def ur_paths(model: type[Model]) -> tuple[str, ...]:
+    """The model's ``territory_ur_path`` as a tuple (empty when it has none)."""
+    paths = getattr(model, "territory_ur_path", None) or ()
+    return (paths,) if isinstance(paths, str) else tuple(paths)
+
+
 def territory_filter(model: type[Model], regional_union_id: int) -> Q:
     """The rows of ``model`` that belong to one regional union."""
-    ur_path = getattr(model, "territory_ur_path", None)
-    if ur_path:
-        condition = Q(**{ur_path: regional_union_id})
+    paths = ur_paths(model)
+    if paths:
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{path: regional_union_id})
+        ur_path = paths[0]
         region_path = getattr(model, "territory_region_path", None)
         if region_path:
             condition |= Q(**{f"{region_path}__in": region_codes_of(regional_union_id)})
@@ -121,10 +132,13 @@ def regional_union_id_of(obj: Model) -> int | None:
     from crm.territories import regional_union_for_departement
 
     model = type(obj)
-    ur_path = getattr(model, "territory_ur_path", None)
-    if ur_path:
-        union = _follow(obj, ur_path)
-        return getattr(union, "pk", None)
+    paths = ur_paths(model)
+    if paths:
+        for path in paths:
+            union = _follow(obj, path)
+            if union is not None:
+                return union.pk
+        return None
     departement_path = getattr(model, "territory_departement_path", None)
     if departement_path:
         departement = _follow(obj, departement_path)

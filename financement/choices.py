@@ -44,3 +44,24 @@ DISBURSED_STATUSES = [LineStatus.DISBURSED, LineStatus.REPAID, LineStatus.WRITTE
 DECIDED_STATUSES = [*COMMITTED_STATUSES, LineStatus.DECLINED]
 # Lines that still take part in the round (a declined or withdrawn line is out of it).
 LIVE_STATUSES = [LineStatus.PLANNED, LineStatus.REQUESTED, *COMMITTED_STATUSES]
+
+
+class SupportNeed(models.TextChoices):
+    """What an existing cooperative asks the movement for (texte d'orientation, resolutions 9
+    and 11: support the members already in the movement, not only the new ones)."""
+
+    DEVELOPMENT = "development", _("development")
+    EXTERNAL_GROWTH = "external_growth", _("external growth")
+    CONSOLIDATION = "consolidation", _("consolidation")
+    DIFFICULTY = "difficulty", _("difficulty")
+
+
+class SupportStatus(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("support status", "Request received")
+    ASSESSMENT = "assessment", pgettext_lazy("support status", "Assessment")
+    FINANCING = "financing", pgettext_lazy("support status", "Financing round")
+    GRANTED = "granted", pgettext_lazy("support status", "Support granted")
+    DROPPED = "dropped", pgettext_lazy("support status", "No follow-up")
+
+
+OPEN_SUPPORT_STATUSES = [SupportStatus.RECEIVED, SupportStatus.ASSESSMENT, SupportStatus.FINANCING]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from crm.gdpr import Subject
 from crm.redaction import redact_row, redact_text, redact_value
 from financement.models import FinancingLine, LineDecision
@@ -15,14 +17,18 @@ def _organisation_ids(subject: Subject) -> list[int]:
 
 
 def _lines(subject: Subject):
+    organisations = _organisation_ids(subject)
     return FinancingLine.objects.filter(
-        plan__case__organisation_id__in=_organisation_ids(subject)
+        Q(plan__case__organisation_id__in=organisations)
+        | Q(plan__support__organisation_id__in=organisations)
     ).exclude(comment="")
 
 
 def _decisions(subject: Subject):
+    organisations = _organisation_ids(subject)
     return LineDecision.objects.filter(
-        line__plan__case__organisation_id__in=_organisation_ids(subject)
+        Q(line__plan__case__organisation_id__in=organisations)
+        | Q(line__plan__support__organisation_id__in=organisations)
     )
 
 

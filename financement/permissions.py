@@ -12,6 +12,8 @@ _READ = [
     "financement.view_financingline",
     "financement.view_linedecision",
     "financement.view_committeesession",
+    "financement.view_supportrequest",
+    "financement.view_supportstatuschange",
 ]
 _PLAN_WORK = [
     *_READ,

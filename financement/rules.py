@@ -13,8 +13,10 @@ from financement import workflow
 
 def _case_of(obj):
     if hasattr(obj, "plan"):
-        return obj.plan.case
-    return getattr(obj, "case", obj)
+        return obj.plan.holder
+    if hasattr(obj, "holder"):
+        return obj.holder
+    return obj
 
 
 @rules.predicate
@@ -43,6 +45,8 @@ for model_name in (
     "financingline",
     "linedecision",
     "committeesession",
+    "supportrequest",
+    "supportstatuschange",
 ):
     permission = f"financement.view_{model_name}"
     rules.add_perm(permission, _model_permission(permission) & in_territory)

@@ -40,14 +40,21 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from crm import scoping
 from crm.roles import AGGREGATE_ONLY_ROLES
-from crm.scoping import scope_queryset
-from financement.choices import COMMITTED_STATUSES, InstrumentFamily, LineStatus
+from crm.scoping import scope_queryset, territory_filter
+from financement.choices import (
+    COMMITTED_STATUSES,
+    OPEN_SUPPORT_STATUSES,
+    InstrumentFamily,
+    LineStatus,
+)
 from financement.models import (
     CommitteeSession,
     FinancingLine,
     FinancingPlan,
     Instrument,
     LineDecision,
+    SupportRequest,
+    SupportStatusChange,
 )
 from transmission.models import Case
 
@@ -131,6 +138,14 @@ def _line_sums(prefix: str = "") -> dict:
 NEEDS = F("price_or_investment") + F("working_capital") + F("other_needs")
 
 
+def holder_field(path: str, prefix: str = "") -> Coalesce:
+    """A field of the plan's holder (its case, or its support to a cooperative), seen from a
+    model reaching plans through ``prefix`` (``"plan__"`` from lines): e.g.
+    ``holder_field("regional_union")``, ``holder_field("organisation__departement",
+    "plan__")``. The one place that knows a plan has two kinds of holder."""
+    return Coalesce(F(f"{prefix}case__{path}"), F(f"{prefix}support__{path}"))
+
+
 # --- Row-level reads ----------------------------------------------------------------------------
 
 
@@ -141,7 +156,10 @@ def instrument_list(*, active_only: bool = True) -> QuerySet[Instrument]:
 
 def plan_list(*, user) -> QuerySet[FinancingPlan]:
     return scope_queryset(
-        FinancingPlan.objects.select_related("case", "case__regional_union"), user
+        FinancingPlan.objects.select_related(
+            "case", "case__regional_union", "support", "support__regional_union"
+        ),
+        user,
     )
 
 
@@ -161,7 +179,9 @@ def plan_lines(*, user, plan: FinancingPlan) -> QuerySet[FinancingLine]:
 
 def line_get(*, user, pk: int) -> FinancingLine:
     return scope_queryset(
-        FinancingLine.objects.select_related("plan__case", "instrument", "committee_session"),
+        FinancingLine.objects.select_related(
+            "plan__case", "plan__support", "instrument", "committee_session"
+        ),
         user,
     ).get(pk=pk)
 
@@ -187,11 +207,14 @@ def committee_agenda(*, user, session: CommitteeSession) -> QuerySet[FinancingLi
     if session.is_national:
         lines = lines.filter(ABOVE_DELEGATION)
     else:
-        lines = lines.filter(plan__case__regional_union_id=session.regional_union_id).exclude(
+        lines = lines.filter(territory_filter(FinancingLine, session.regional_union_id)).exclude(
             ABOVE_DELEGATION
         )
     return scope_queryset(
-        lines.select_related("plan__case__organisation", "instrument"), user
+        lines.select_related(
+            "plan__case__organisation", "plan__support__organisation", "instrument"
+        ),
+        user,
     ).order_by("created_at", "id")
 
 
@@ -199,7 +222,7 @@ def committee_session_lines(*, user, session: CommitteeSession) -> QuerySet[Fina
     """Lines decided in the session."""
     return scope_queryset(
         FinancingLine.objects.filter(committee_session=session).select_related(
-            "plan__case", "instrument"
+            "plan__case", "plan__support", "instrument"
         ),
         user,
     )
@@ -296,9 +319,9 @@ def financing_totals_by_ur(*, user) -> list[dict]:
     """
     needs_rows = (
         _aggregate_scope(FinancingPlan.objects.all(), user)
-        .values(regional_union_id=F("case__regional_union"))
+        .values(regional_union_id=holder_field("regional_union"))
         .annotate(
-            regional_union=F("case__regional_union__name"),
+            regional_union=holder_field("regional_union__name"),
             needs=Sum(NEEDS, output_field=_MONEY),
             plans=Count("pk"),
         )
@@ -307,7 +330,7 @@ def financing_totals_by_ur(*, user) -> list[dict]:
     line_rows = {
         row["regional_union_id"]: row
         for row in _aggregate_scope(FinancingLine.objects.all(), user)
-        .values(regional_union_id=F("plan__case__regional_union"))
+        .values(regional_union_id=holder_field("regional_union", "plan__"))
         .annotate(**_line_sums())
         .order_by()
     }
@@ -363,6 +386,44 @@ def financing_totals_by_year(*, user) -> list[dict]:
 def financing_totals_by_ur_year(*, user) -> list[dict]:
     """Per regional union and decision year (one grouped query)."""
     lines = _aggregate_scope(FinancingLine.objects.all(), user).annotate(
-        regional_union_id=F("plan__case__regional_union"),
+        regional_union_id=holder_field("regional_union", "plan__"),
     )
     return _by_year(lines, "regional_union_id")
+
+
+# --- Supports to existing cooperatives ---------------------------------------------------------
+
+
+def support_list(*, user, organisation=None, open_only: bool = False) -> QuerySet[SupportRequest]:
+    """The supports the user may see, newest first, with what a list row prints."""
+    supports = scope_queryset(
+        SupportRequest.objects.select_related("organisation", "regional_union", "assigned_officer"),
+        user,
+    )
+    if organisation is not None:
+        supports = supports.filter(organisation=organisation)
+    if open_only:
+        supports = supports.filter(status__in=OPEN_SUPPORT_STATUSES)
+    return supports
+
+
+def support_get(*, user, pk: int) -> SupportRequest:
+    """One support if the user may see it (``SupportRequest.DoesNotExist`` otherwise)."""
+    return support_list(user=user).get(pk=pk)
+
+
+def support_financing(
+    *, user, support: SupportRequest
+) -> tuple[FinancingPlan, FinancingFigures, QuerySet]:
+    """The plan of a support with its figures and lines, as the user may see them."""
+    plan = plans_with_figures(user=user).get(support=support)
+    return plan, figures_of(plan), plan_lines(user=user, plan=plan)
+
+
+def support_history(*, user, support: SupportRequest) -> QuerySet[SupportStatusChange]:
+    """The support's status changes, newest first."""
+    return (
+        scope_queryset(SupportStatusChange.objects.filter(support=support), user)
+        .select_related("by")
+        .order_by("-at", "-id")
+    )

@@ -17,15 +17,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from crm.models import RegionalUnion
+from crm import scoping
+from crm.models import Organisation, RegionalUnion
+from crm.roles import Role
+from crm.territories import regional_union_for_departement
 from crm.workflow_engine import refuse_other_fields, run_transition
-from financement import workflow
-from financement.choices import LineStatus
+from financement import support_workflow, workflow
+from financement.choices import LineStatus, SupportNeed
 from financement.models import (
     CommitteeSession,
     FinancingLine,
     FinancingPlan,
     Instrument,
+    SupportRequest,
 )
 from financement.workflow import (
     LineConflict,
@@ -51,6 +55,8 @@ __all__ = [
     "financing_line_update",
     "financing_plan_create",
     "financing_plan_update",
+    "support_request_open",
+    "support_request_transition",
 ]
 
 
@@ -61,8 +67,8 @@ class FinancingForbidden(PermissionDenied):
 # --- Plans and lines (drafting) --------------------------------------------------------------
 
 
-def _check_applicant(by, case: Case) -> None:
-    refusal = works_on_case_refusal(by, case)
+def _check_applicant(by, holder: Case | SupportRequest) -> None:
+    refusal = works_on_case_refusal(by, holder)
     if refusal:
         raise FinancingForbidden(refusal)
 
@@ -102,8 +108,10 @@ def financing_plan_update(*, plan: FinancingPlan, by, **fields: Any) -> Financin
     refuse_other_fields(
         fields, PLAN_EDITABLE_FIELDS, _("These fields cannot be changed here: %(fields)s.")
     )
-    locked = FinancingPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
-    _check_applicant(by, locked.case)
+    locked = (
+        FinancingPlan.objects.select_for_update().select_related("case", "support").get(pk=plan.pk)
+    )
+    _check_applicant(by, locked.holder)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -122,8 +130,10 @@ def financing_line_create(
     comment: str = "",
 ) -> FinancingLine:
     """Add a planned line to a plan (the applicant drafts; decisions come later)."""
-    locked = FinancingPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
-    _check_applicant(by, locked.case)
+    locked = (
+        FinancingPlan.objects.select_for_update().select_related("case", "support").get(pk=plan.pk)
+    )
+    _check_applicant(by, locked.holder)
     if not instrument.active:
         raise ValidationError({"instrument": _("This instrument is no longer offered.")})
     line = FinancingLine.from_instrument(
@@ -147,7 +157,7 @@ def financing_line_update(*, line: FinancingLine, by, **fields: Any) -> Financin
         fields, LINE_EDITABLE_FIELDS, _("These fields change through a decision: %(fields)s.")
     )
     locked = FinancingLine.objects.select_for_update().get(pk=line.pk)
-    _check_applicant(by, locked.plan.case)
+    _check_applicant(by, locked.plan.holder)
     if locked.status != LineStatus.PLANNED and set(fields) - {"comment"}:
         raise ValidationError(_("Only a planned line can be changed; record a decision instead."))
     for name, value in fields.items():
@@ -161,7 +171,7 @@ def financing_line_update(*, line: FinancingLine, by, **fields: Any) -> Financin
 def financing_line_delete(*, line: FinancingLine, by) -> None:
     """Delete a planned line that was never requested (its record goes with it)."""
     locked = FinancingLine.objects.select_for_update().get(pk=line.pk)
-    _check_applicant(by, locked.plan.case)
+    _check_applicant(by, locked.plan.holder)
     if locked.status != LineStatus.PLANNED or locked.guarantees.exists():
         raise ValidationError(
             _("Only a planned line that no guarantee secures can be deleted; withdraw it instead.")
@@ -222,4 +232,86 @@ def financing_line_decide(
     """
     return run_transition(
         workflow.LINE_WORKFLOW, obj=line, name=name, by=by, comment=comment, **data
+    )
+
+
+# --- Support to existing cooperatives (financement.support_workflow) --------------------------
+
+
+def _staff_of_ur(user, regional_union_id: int, roles) -> bool:
+    profile = scoping.staff_profile(user)
+    return (
+        profile is not None
+        and user.is_active
+        and profile.role in roles
+        and profile.regional_union_id == regional_union_id
+    )
+
+
+@transaction.atomic
+def support_request_open(
+    *,
+    organisation: Organisation,
+    need: SupportNeed | str,
+    by,
+    description: str = "",
+    assigned_officer=None,
+    price_or_investment: Decimal = Decimal("0"),
+    working_capital: Decimal = Decimal("0"),
+    other_needs: Decimal = Decimal("0"),
+) -> SupportRequest:
+    """Open a support to an active cooperative, with its financing plan, in the UR covering
+    the cooperative today (its officers and directors open it; the assigned officer defaults
+    to the officer who opens it)."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not locked.is_active_cooperative:
+        raise ValidationError(
+            {"organisation": _("Only an active cooperative can be supported this way.")}
+        )
+    regional_union = regional_union_for_departement(locked.departement_id)
+    if regional_union is None:
+        raise ValidationError(
+            {"organisation": _("No regional union covers this cooperative's département.")}
+        )
+    if not _staff_of_ur(by, regional_union.pk, (Role.OFFICER, Role.DIRECTOR)):
+        raise FinancingForbidden(
+            _("Only an officer or a director of the cooperative's regional union may do this.")
+        )
+    if assigned_officer is None and scoping.user_role(by) == Role.OFFICER:
+        assigned_officer = by
+    if assigned_officer is not None and not _staff_of_ur(
+        assigned_officer, regional_union.pk, (Role.OFFICER,)
+    ):
+        raise ValidationError(
+            {"assigned_officer": _("The assigned officer must be an officer of this UR.")}
+        )
+    support = SupportRequest(
+        organisation=locked,
+        regional_union=regional_union,
+        assigned_officer=assigned_officer,
+        need=need,
+        description=description,
+    )
+    support_workflow.SUPPORT_WORKFLOW.create(support, by=by, data={"need": str(need)})
+    plan = FinancingPlan(
+        support=support,
+        price_or_investment=price_or_investment,
+        working_capital=working_capital,
+        other_needs=other_needs,
+    )
+    plan.full_clean()
+    plan.save()
+    return support
+
+
+def support_request_transition(
+    *, support: SupportRequest, name: str, by, comment: str = "", **data: Any
+) -> SupportRequest:
+    """Run the transition ``name`` (``support_workflow.TRANSITIONS``) on ``support`` for the
+    user ``by``: ``grant`` takes ``decided_on`` (default today; the plan must be balanced),
+    ``drop`` a ``drop_reason`` (required) and ``decided_on``. Raises the workflow's errors
+    (``SupportTransitionRefused`` with every reason at once, ``SupportTransitionForbidden``,
+    ``SupportConflict``); then nothing is written."""
+    return run_transition(
+        support_workflow.SUPPORT_WORKFLOW, obj=support, name=name, by=by, comment=comment, **data
     )

@@ -49,6 +49,9 @@ class Workflow:
     prepare: Callable[[Any, str, TransitionContext], None] = _nothing
     # The locked queryset (None: the row alone, ``nowait``: a held lock is a conflict at once).
     lock: Callable[[type[models.Model]], models.QuerySet] | None = None
+    # Rows locked right after the object, in the same transaction (a parent whose rules read
+    # the object and that the object's lock query cannot reach: a nullable relation).
+    lock_also: Callable[[Any], None] = _nothing
     nowait: bool = False
     full_clean: bool = False  # validate the model (per-field errors) before saving
     changed_at_field: str | None = None  # set to now by every transition
@@ -163,6 +166,7 @@ class Workflow:
             else:
                 queryset = self.lock(model)
             locked = queryset.get(pk=obj.pk)
+            self.lock_also(locked)
         except DatabaseError as error:
             # PostgreSQL: "could not obtain lock on row" (55P03). Never queue behind a colleague.
             raise self.errors.conflict(_(self.wording.conflict)) from error

@@ -110,6 +110,23 @@ class DashboardQuery:
     def cases(self) -> QuerySet[Case]:
         return self.restrict(Case.objects.all()).order_by()
 
+    def restrict_lines(self, lines: QuerySet) -> QuerySet:
+        """Financing lines filtered, whether their plan is a case's or a support's to an
+        existing cooperative (resolutions 9 and 11: the movement's money to its members
+        counts too). A support has no kind of case: a kind filter leaves supports out."""
+        condition = Q()
+        if self.kind:
+            condition &= Q(plan__case__kind=self.kind)
+        if self.regional_union_id is not None:
+            condition &= territory_filter(lines.model, self.regional_union_id)
+        lines = lines.filter(condition)
+        if self.filiere_id is not None:
+            lines = lines.filter(
+                Q(in_filiere(self.filiere_id, organisation_path="plan__case__organisation"))
+                | Q(in_filiere(self.filiere_id, organisation_path="plan__support__organisation"))
+            )
+        return lines
+
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

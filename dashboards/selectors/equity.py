@@ -32,7 +32,7 @@ from dashboards import indices
 from dashboards.selectors.common import DashboardQuery
 from financement.choices import COMMITTED_STATUSES
 from financement.models import FinancingLine
-from financement.selectors import MOVEMENT_RESOURCE
+from financement.selectors import MOVEMENT_RESOURCE, holder_field
 from transmission.choices import Stage
 from transmission.models import Activity
 
@@ -78,11 +78,12 @@ def _resource_rows(query: DashboardQuery, resource: str):
         )
     elif resource == "euros":
         rows = (
-            query.restrict(FinancingLine.objects.all(), "plan__case__")
+            # Supports to existing cooperatives included: the movement's money to its members.
+            query.restrict_lines(FinancingLine.objects.all())
             .filter(MOVEMENT_RESOURCE, status__in=COMMITTED_STATUSES)
             .filter(query.in_period_dates("decision_on"))
-            .values(departement=F("plan__case__organisation__departement"))
-            .annotate(value=Sum("amount_committed"), cases=Count("plan__case", distinct=True))
+            .values(departement=holder_field("organisation__departement", "plan__"))
+            .annotate(value=Sum("amount_committed"), cases=Count("plan", distinct=True))
         )
     else:
         raise ValueError(f"unknown resource {resource!r}")

@@ -6,6 +6,9 @@ committed by the movement's tools. A guarantee secures a line and is never a res
 amounts are shown on their own row and never added to the totals. Money counts in the year of
 the line's decision date; the period filters on that date.
 
+Lines of supports to existing cooperatives (``financement.SupportRequest``) count with the
+cases' lines: a "case" column counts plans, a support's included.
+
 Decline rate = lines declined ÷ lines decided (committed or declined), by family.
 """
 
@@ -20,7 +23,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from dashboards.selectors.common import DashboardQuery
 from financement.choices import COMMITTED_STATUSES, DECIDED_STATUSES, InstrumentFamily, LineStatus
 from financement.models import FinancingLine
-from financement.selectors import RESOURCE, FinancingFigures
+from financement.selectors import RESOURCE, FinancingFigures, holder_field
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -32,7 +35,7 @@ def _sum(field: str, condition: Q | None = None) -> Coalesce:
 
 def _lines(query: DashboardQuery):
     return (
-        query.restrict(FinancingLine.objects.all(), "plan__case__")
+        query.restrict_lines(FinancingLine.objects.all())
         .filter(decision_on__isnull=False)
         .filter(query.in_period_dates("decision_on"))
         .order_by()
@@ -43,7 +46,7 @@ def _sums() -> dict:
     return {
         "committed": _sum("amount_committed"),
         "disbursed": _sum("amount_disbursed"),
-        "cases": Count("plan__case", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
+        "cases": Count("plan", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
     }
 
 
@@ -76,7 +79,7 @@ def totals(query: DashboardQuery) -> dict:
         committed=_sum("amount_committed", RESOURCE),
         movement_committed=_sum("amount_committed", RESOURCE & Q(is_movement_tool=True)),
         disbursed=_sum("amount_disbursed", RESOURCE),
-        cases=Count("plan__case", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
+        cases=Count("plan", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
     )
     figures = FinancingFigures(
         needs=None, committed=sums["committed"], movement_committed=sums["movement_committed"]
@@ -90,12 +93,13 @@ def leverage_by_ur_year(query: DashboardQuery) -> pd.DataFrame:
         _lines(query)
         .filter(RESOURCE)
         .values(
-            regional_union=F("plan__case__regional_union__name"), year=ExtractYear("decision_on")
+            regional_union=holder_field("regional_union__name", "plan__"),
+            year=ExtractYear("decision_on"),
         )
         .annotate(
             committed=_sum("amount_committed"),
             movement_committed=_sum("amount_committed", Q(is_movement_tool=True)),
-            cases=Count("plan__case", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
+            cases=Count("plan", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
         )
         .order_by("regional_union", "year")
     )
@@ -130,7 +134,7 @@ def decline_rates(query: DashboardQuery) -> pd.DataFrame:
         .annotate(
             decided=Count("pk"),
             declined=Count("pk", filter=Q(status=LineStatus.DECLINED)),
-            cases=Count("plan__case", distinct=True),
+            cases=Count("plan", distinct=True),
         )
         .order_by("family")
     )

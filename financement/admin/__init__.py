@@ -12,6 +12,7 @@ from financement.admin.plans import (
     lines_table,
     plan_figures_html,
 )
+from financement.admin.support import SupportRequestAdmin, SupportStatusChangeAdmin
 
 __all__ = [
     "CommitteeSessionAdmin",
@@ -23,6 +24,8 @@ __all__ = [
     "LineDecisionAdmin",
     "LineDecisionInline",
     "OptionalFormSet",
+    "SupportRequestAdmin",
+    "SupportStatusChangeAdmin",
     "lines_table",
     "plan_figures_html",
 ]

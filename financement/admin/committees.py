@@ -31,7 +31,7 @@ class CommitteeSessionAdmin(TerritoryScopedAdmin):
             (
                 (
                     reverse("admin:financement_financingline_change", args=[line.pk]),
-                    line.plan.case.reference,
+                    line.plan.holder.reference,
                     line.instrument.name,
                     line.amount_requested,
                 )

@@ -36,8 +36,17 @@ class FinancingLineAdmin(TransitionPageMixin, TerritoryScopedAdmin):
         "committee_session",
     ]
     list_filter = ["status", "is_movement_tool", "family"]
-    search_fields = ["plan__case__reference", "instrument__name"]
-    list_select_related = ["plan__case", "instrument", "committee_session"]
+    search_fields = [
+        "plan__case__reference",
+        "plan__support__organisation__name",
+        "instrument__name",
+    ]
+    list_select_related = [
+        "plan__case",
+        "plan__support__organisation",
+        "instrument",
+        "committee_session",
+    ]
     fields = [
         "plan",
         "instrument",
@@ -78,14 +87,14 @@ class FinancingLineAdmin(TransitionPageMixin, TerritoryScopedAdmin):
 
     def transition_summary(self, obj) -> str:
         return gettext("Case %(case)s; current status: %(status)s.") % {
-            "case": obj.plan.case.reference,
+            "case": obj.plan.holder.reference,
             "status": obj.get_status_display(),
         }
 
     def limit_transition_form(self, form, obj) -> None:
         if "committee_session" in form.fields:
             form.fields["committee_session"].queryset = CommitteeSession.objects.filter(
-                regional_union_id=obj.plan.case.regional_union_id
+                regional_union_id=obj.plan.holder.regional_union_id
             )
 
 

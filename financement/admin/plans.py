@@ -171,9 +171,13 @@ class FinancingLineInline(TerritoryChoicesMixin, admin.TabularInline):
 
 @admin.register(FinancingPlan)
 class FinancingPlanAdmin(TerritoryScopedAdmin):
-    list_display = ["case", "price_or_investment", "working_capital", "other_needs"]
-    search_fields = ["case__reference", "case__organisation__name"]
-    list_select_related = ["case"]
+    list_display = ["holder", "price_or_investment", "working_capital", "other_needs"]
+    search_fields = [
+        "case__reference",
+        "case__organisation__name",
+        "support__organisation__name",
+    ]
+    list_select_related = ["case", "support__organisation"]
     raw_id_fields = ["case"]
     fields = ["case", *NEEDS_FIELDS, "figures"]
     readonly_fields = ["figures"]
@@ -183,8 +187,18 @@ class FinancingPlanAdmin(TerritoryScopedAdmin):
     def figures(self, plan):
         return plan_figures_html(plan)
 
+    @admin.display(description=_("financed"))
+    def holder(self, plan):
+        return plan.holder.reference
+
+    def get_fields(self, request, obj=None):
+        # A support's plan is opened with the support (back office); a new plan is a case's.
+        if obj is not None and obj.support_id is not None:
+            return ["support", *NEEDS_FIELDS, "figures"]
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
-        return ["case", "figures"] if obj is not None else ["figures"]
+        return ["case", "support", "figures"] if obj is not None else ["figures"]
 
     def has_delete_permission(self, request, obj=None):
         return False

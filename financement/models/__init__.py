@@ -4,6 +4,7 @@ One module per subject; every model is importable from here."""
 from financement.models.catalogue import ZERO, Instrument, money_field
 from financement.models.lines import FinancingLine, LineDecision
 from financement.models.plans import CommitteeSession, FinancingPlan
+from financement.models.support import SupportRequest, SupportStatusChange
 
 __all__ = [
     "ZERO",
@@ -12,5 +13,7 @@ __all__ = [
     "FinancingPlan",
     "Instrument",
     "LineDecision",
+    "SupportRequest",
+    "SupportStatusChange",
     "money_field",
 ]

@@ -89,7 +89,7 @@ class FinancingLine(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    territory_ur_path = "plan__case__regional_union"
+    territory_ur_path = ("plan__case__regional_union", "plan__support__regional_union")
 
     class Meta:
         verbose_name = _("financing line")
@@ -168,7 +168,7 @@ class FinancingLine(FSMModelMixin, models.Model):
         if not self.instrument_id or not self.plan_id:
             return None
         unions = list(self.instrument.regional_unions.all())
-        if not unions or self.plan.case.regional_union_id in {u.pk for u in unions}:
+        if not unions or self.plan.holder.regional_union_id in {u.pk for u in unions}:
             return None
         return _(
             "The instrument “%(instrument)s” is offered only in %(unions)s, not in the case's "
@@ -293,7 +293,10 @@ class LineDecision(AppendOnlyRecord):
         verbose_name=_("committee session"),
     )
 
-    territory_ur_path = "line__plan__case__regional_union"
+    territory_ur_path = (
+        "line__plan__case__regional_union",
+        "line__plan__support__regional_union",
+    )
 
     class Meta:
         verbose_name = _("line decision")

@@ -15,13 +15,24 @@ from transmission.models import Case
 
 
 class FinancingPlan(models.Model):
-    """The financing plan of a case: its needs; the resources are its lines."""
+    """The financing plan of a case, or of a support to an existing cooperative (exactly one
+    of the two, its *holder*): its needs; the resources are its lines."""
 
     case = models.OneToOneField(
         Case,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="financing_plan",
         verbose_name=_("case"),
+    )
+    support = models.OneToOneField(
+        "financement.SupportRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="financing_plan",
+        verbose_name=_("support to a cooperative"),
     )
     price_or_investment = money_field(_("price or investment (€)"), default=ZERO)
     working_capital = money_field(_("working capital (€)"), default=ZERO)
@@ -30,7 +41,8 @@ class FinancingPlan(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    territory_ur_path = "case__regional_union"
+    # A plan belongs to the UR of its holder: a case's or a support's (crm.scoping ORs them).
+    territory_ur_path = ("case__regional_union", "support__regional_union")
 
     NEEDS_FIELDS = ("price_or_investment", "working_capital", "other_needs")
 
@@ -44,11 +56,23 @@ class FinancingPlan(models.Model):
                 & Q(working_capital__gte=0)
                 & Q(other_needs__gte=0),
                 name="financingplan_needs_not_negative",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, support__isnull=True)
+                | Q(case__isnull=True, support__isnull=False),
+                name="financingplan_one_holder",
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(_("Financing plan of %(case)s") % {"case": self.case.reference})
+        return str(_("Financing plan of %(case)s") % {"case": self.holder.reference})
+
+    @property
+    def holder(self):
+        """The case or the support the plan finances. Both answer what the financing rules
+        ask of it: ``regional_union_id``, ``assigned_officer_id``, ``organisation``,
+        ``reference``."""
+        return self.case if self.case_id is not None else self.support
 
     @property
     def total_needs(self) -> Decimal:

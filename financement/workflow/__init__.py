@@ -83,11 +83,19 @@ class LineConflict(LineDecisionRefused, TransitionConflict):
 
 
 def _lock_with_case(model):
-    """The line and its case, locked: a case leaving ``financing`` (whose gate reads the lines
-    under the case lock) and a decision on one of its lines never interleave."""
-    return model.objects.select_for_update(of=("self", "plan__case")).select_related(
-        "plan__case", "committee_session", "secures"
+    """The line and its case (or support), locked: a case or a support leaving the financing
+    round (whose gate reads the lines under its lock) and a decision on one of its lines
+    never interleave. The holder the plan does not have is a null outer join: nothing to
+    lock there (PostgreSQL refuses ``FOR UPDATE`` on the nullable side of an outer join, so
+    the holder's row is locked apart, in the same transaction)."""
+    return model.objects.select_for_update(of=("self",)).select_related(
+        "plan__case", "plan__support", "committee_session", "secures"
     )
+
+
+def _lock_holder(line) -> None:
+    holder = line.plan.holder
+    list(type(holder)._default_manager.select_for_update().filter(pk=holder.pk).values_list("pk"))
 
 
 def _history_data(line, name: str, fields: dict, extra: dict) -> dict:
@@ -130,6 +138,7 @@ LINE_WORKFLOW = Workflow(
         conflict=LineConflict,
     ),
     lock=_lock_with_case,
+    lock_also=_lock_holder,
     full_clean=True,
     history=History(
         "financement.LineDecision",

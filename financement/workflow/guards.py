@@ -57,7 +57,7 @@ def _committee(line) -> list[Reason]:
             "ceiling": _euros(line.instrument.regional_delegation_ceiling),
         }
         reasons.append(Reason("committee_session", message))
-    elif not national and session.regional_union_id != line.plan.case.regional_union_id:
+    elif not national and session.regional_union_id != line.plan.holder.regional_union_id:
         message = _("The committee session belongs to another regional union than the case.")
         reasons.append(Reason("committee_session", message))
     return reasons

@@ -35,7 +35,7 @@ def is_financial_officer_for(user, case) -> bool:
 
 
 def is_decider(user, line) -> bool:
-    case = line.plan.case
+    case = line.plan.holder  # a case, or a support to a cooperative (same rules)
     if line.is_movement_tool:
         return is_financial_officer_for(user, case)
     return is_applicant(user, case)
@@ -52,7 +52,7 @@ def _of_another_ur(user, case) -> bool:
 
 def permission_refusal(line, transition, user) -> str | None:
     """Why ``user`` may not run ``transition`` on ``line`` (None: they may)."""
-    case = line.plan.case
+    case = line.plan.holder  # a case, or a support to a cooperative (same rules)
     if _of_another_ur(user, case):
         return _("This line belongs to a case of another regional union.")
     actors = transition.actors
