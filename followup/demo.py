@@ -15,13 +15,18 @@ of the capital and ≥ 65 % of the votes.
 from __future__ import annotations
 
 import datetime
+import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
 from crm.actors import SYSTEM
 from crm.demo_framework import DemoContext
-from crm.models import CooperativeType, Organisation
+from crm.models import CooperativeType, OfficerProfile, Organisation
+from crm.roles import Role
+from financement import services as fin_services
+from financement.choices import SupportNeed
+from financement.models import CommitteeSession, Instrument
 from followup import services
 from followup.models import CeaseCause
 from followup.revision import add_years
@@ -173,3 +178,122 @@ def seed(ctx: DemoContext) -> None:
     for organisation in existing:
         follow_up = services.follow_up_open(organisation=organisation, by=SYSTEM)
         _live(ctx, follow_up, None, organisation.employees or 5, last_day)
+    seed_supports(ctx)
+
+
+# --- Supports to existing cooperatives (financement.SupportRequest) ---------------------------
+
+SUPPORT_SHARE = 0.06  # of the active cooperatives, at most SUPPORT_MAX (bench scales stay cheap)
+SUPPORT_MAX = 60
+SUPPORT_NEEDS = [
+    (SupportNeed.DEVELOPMENT, 45),
+    (SupportNeed.EXTERNAL_GROWTH, 15),
+    (SupportNeed.CONSOLIDATION, 25),
+    (SupportNeed.DIFFICULTY, 15),
+]
+# Where a support rests today: still assessed, in its financing round, granted, dropped.
+SUPPORT_OUTCOMES = [("assessment", 20), ("financing", 15), ("granted", 50), ("dropped", 15)]
+
+
+def _support_staff(regional_union_id: int) -> tuple:
+    officers = list(
+        OfficerProfile.objects.filter(role=Role.OFFICER, regional_union_id=regional_union_id)
+        .order_by("user_id")
+        .values_list("user", flat=True)
+    )
+    session = (
+        CommitteeSession.objects.filter(regional_union_id=regional_union_id)
+        .order_by("-held_on")
+        .first()
+    )
+    return officers, session
+
+
+def seed_supports(ctx: DemoContext) -> None:
+    """A few active cooperatives asked the movement for help: each support is run through the
+    services (its plan, a movement loan decided by the UR's committee, a bank loan) to where
+    it rests today, so the financing and equity dashboards count the movement's money to
+    existing members."""
+    from django.contrib.auth import get_user_model
+
+    from crm.territories import regional_union_for_departement
+
+    rng = random.Random(f"supports-{ctx.today.isoformat()}")
+    users = get_user_model().objects
+    decider = (
+        OfficerProfile.objects.filter(role=Role.FINANCIAL_OFFICER, regional_union__isnull=True)
+        .values_list("user", flat=True)
+        .first()
+    )
+    active = list(
+        Organisation.objects.exclude(cooperative_type="")
+        .filter(cooperative_ceased_on__isnull=True, cooperative_since__lte=ctx.today)
+        .order_by("pk")
+    )
+    chosen = rng.sample(active, min(SUPPORT_MAX, int(len(active) * SUPPORT_SHARE)))
+    loan = Instrument.objects.get(code="socoden-pret-participatif")
+    bank = Instrument.objects.get(code="pret-bancaire")
+    staff = {}
+    for organisation in sorted(chosen, key=lambda o: o.pk):
+        union = regional_union_for_departement(organisation.departement_id)
+        if union is None:
+            continue
+        if union.pk not in staff:
+            staff[union.pk] = _support_staff(union.pk)
+        officers, session = staff[union.pk]
+        if not officers or session is None or decider is None:
+            continue
+        officer = users.get(pk=rng.choice(officers))
+        need = rng.choices([n for n, _ in SUPPORT_NEEDS], [w for _, w in SUPPORT_NEEDS])[0]
+        needs = Decimal(rng.randrange(40, 400) * 1000)
+        support = fin_services.support_request_open(
+            organisation=organisation, need=need, by=officer, price_or_investment=needs
+        )
+        # Opened some weeks before the committee that decided its movement loan.
+        opened = session.held_on - datetime.timedelta(days=rng.randrange(20, 120))
+        type(support).objects.filter(pk=support.pk).update(opened_on=opened)
+        support.refresh_from_db()
+        outcome = rng.choices([o for o, _ in SUPPORT_OUTCOMES], [w for _, w in SUPPORT_OUTCOMES])[0]
+        run = fin_services.support_request_transition
+        support = run(support=support, name="start_assessment", by=officer)
+        if outcome == "assessment":
+            continue
+        if outcome == "dropped":
+            run(
+                support=support,
+                name="drop",
+                by=officer,
+                drop_reason=rng.choice(DROP_REASONS),
+                decided_on=min(ctx.today, opened + datetime.timedelta(days=60)),
+            )
+            continue
+        plan = support.financing_plan
+        ceiling = loan.regional_delegation_ceiling or needs
+        movement = min(ceiling, (needs * Decimal("0.3")).quantize(Decimal("1000")))
+        line = fin_services.financing_line_create(
+            plan=plan, by=officer, instrument=loan, amount_requested=movement
+        )
+        fin_services.financing_line_create(
+            plan=plan, by=officer, instrument=bank, amount_requested=needs - movement
+        )
+        support = run(support=support, name="start_financing", by=officer)
+        if outcome == "financing":
+            continue
+        fin_services.financing_line_decide(line=line, name="request", by=officer)
+        fin_services.financing_line_decide(
+            line=line, name="approve", by=users.get(pk=decider), committee_session=session
+        )
+        bank_line = plan.lines.get(instrument=bank)
+        fin_services.financing_line_decide(line=bank_line, name="request", by=officer)
+        fin_services.financing_line_decide(
+            line=bank_line, name="approve", by=officer, decision_on=session.held_on
+        )
+        run(support=support, name="grant", by=officer, decided_on=session.held_on)
+    ctx.shared["supports"] = len(chosen)
+
+
+DROP_REASONS = [
+    "La coopérative a trouvé un financement bancaire seule.",
+    "Projet reporté par l'assemblée générale.",
+    "Besoin couvert par les réserves impartageables.",
+]

@@ -285,6 +285,36 @@ def _totals(query, options):
     )
 
 
+def _holders(query, options):
+    frame = financing.by_holder(query)
+    frame["existing"] = frame["existing"].map(
+        {
+            False: str(_("New cooperatives (cases)")),
+            True: str(_("Existing cooperatives (supports)")),
+        }
+    )
+    return Table(
+        frame,
+        [
+            Column("existing", _("Financed"), "text"),
+            Column("committed", _("Resources committed"), "money", guards=("cases",)),
+            Column(
+                "movement_committed",
+                _("Committed by the movement's tools"),
+                "money",
+                guards=("cases",),
+            ),
+            Column("movement_share", _("Movement tools' share"), "share", guards=("cases",)),
+            Column("leverage", _("Leverage"), "ratio", guards=("cases",)),
+            Column("cases", _("Plans financed")),
+        ],
+    )
+
+
+def _draw_holders(table, options, title):
+    return [figures.bars(table, x="existing", y="movement_committed", title=title)]
+
+
 def _leverage(query, options):
     frame = financing.leverage_by_ur_year(query)
     return Table(
@@ -376,7 +406,8 @@ FINANCING = PageSpec(
         "Committed resources exclude guarantees (a guarantee secures a line, it is not a "
         "resource; its row is shown apart). Leverage = resources committed ÷ resources "
         "committed by the movement's tools. Amounts count on the decision date. Decline rate "
-        "= lines declined ÷ lines decided."
+        "= lines declined ÷ lines decided. The lines of supports to existing cooperatives "
+        "count with the cases' lines (a filter on the kind of case leaves them out)."
     ),
     panels=[
         PanelSpec("totaux", _("Resources committed"), _totals, _draw_totals, in_report=True),
@@ -384,6 +415,13 @@ FINANCING = PageSpec(
             "familles", _("By instrument family"), _families, _draw_money("family"), in_report=True
         ),
         PanelSpec("financeurs", _("By provider"), _providers, _draw_money("provider", True)),
+        PanelSpec(
+            "cooperatives-existantes",
+            _("New and existing cooperatives"),
+            _holders,
+            _draw_holders,
+            in_report=True,
+        ),
         PanelSpec(
             "effet-levier",
             _("Leverage by regional union and year"),

@@ -17,7 +17,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 
 from dashboards.selectors.common import DashboardQuery
@@ -85,6 +94,43 @@ def totals(query: DashboardQuery) -> dict:
         needs=None, committed=sums["committed"], movement_committed=sums["movement_committed"]
     )
     return {**sums, "movement_share": figures.movement_share, "leverage": figures.leverage}
+
+
+def by_holder(query: DashboardQuery) -> pd.DataFrame:
+    """Rows (existing, committed, movement committed, share, leverage, cases): the money to
+    the cases (new cooperatives: takeovers, creations, conversions; ``existing`` False) and
+    to the supports to existing cooperatives (True), in one grouped query."""
+    existing = ExpressionWrapper(Q(plan__support__isnull=False), output_field=BooleanField())
+    rows = (
+        _lines(query)
+        .filter(RESOURCE)
+        .values(existing=existing)
+        .annotate(
+            committed=_sum("amount_committed"),
+            movement_committed=_sum("amount_committed", Q(is_movement_tool=True)),
+            cases=Count("plan", distinct=True, filter=Q(status__in=COMMITTED_STATUSES)),
+        )
+        .order_by("existing")
+    )
+    records = []
+    for row in rows:
+        figures = FinancingFigures(
+            needs=None, committed=row["committed"], movement_committed=row["movement_committed"]
+        )
+        records.append(
+            {**row, "movement_share": figures.movement_share, "leverage": figures.leverage}
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "existing",
+            "committed",
+            "movement_committed",
+            "movement_share",
+            "leverage",
+            "cases",
+        ],
+    )
 
 
 def leverage_by_ur_year(query: DashboardQuery) -> pd.DataFrame:

@@ -84,3 +84,14 @@ def test_equity_euros_count_the_movements_money_to_existing_cooperatives(money):
     assert rows.loc["44", "value"] == pytest.approx(200)
     assert rows.loc["44", "cases"] == 1
     assert rows["value"].sum() == pytest.approx(300)
+
+
+def test_the_money_to_new_and_existing_cooperatives_is_shown_apart(money):
+    rows = financing.by_holder(period()).set_index("existing")
+    assert rows.loc[False, "committed"] == Decimal("400")
+    assert rows.loc[True, "committed"] == Decimal("400")
+    assert rows.loc[True, "movement_committed"] == Decimal("200")
+    assert rows.loc[True, "leverage"] == Decimal("2")
+    assert rows.loc[False, "leverage"] == Decimal("4")
+    assert list(rows["cases"]) == [1, 1]
+    assert list(financing.by_holder(period(kind="takeover"))["existing"]) == [False]

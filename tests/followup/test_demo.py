@@ -104,3 +104,23 @@ def test_demo_leaves_tasks_for_the_officers(seeded):
     assert tasks and all(
         Organisation.objects.get(pk=t.organisation_id).departement_id for t in tasks
     )
+
+
+def test_demo_supports_existing_cooperatives_with_the_movements_money(seeded):
+    from financement.choices import COMMITTED_STATUSES, SupportStatus
+    from financement.models import FinancingLine, SupportRequest
+
+    supports = SupportRequest.objects.select_related("organisation")
+    statuses = set(supports.values_list("status", flat=True))
+    assert {SupportStatus.GRANTED, SupportStatus.DROPPED, SupportStatus.FINANCING} <= statuses
+    assert all(s.organisation.is_active_cooperative for s in supports)
+    granted_money = FinancingLine.objects.filter(
+        plan__support__status=SupportStatus.GRANTED,
+        is_movement_tool=True,
+        status__in=COMMITTED_STATUSES,
+    )
+    assert granted_money.exists()
+    assert all(
+        s.decided_on and s.decided_on >= s.opened_on
+        for s in supports.filter(status__in=[SupportStatus.GRANTED, SupportStatus.DROPPED])
+    )
