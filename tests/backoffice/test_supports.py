@@ -259,6 +259,30 @@ def test_the_needs_are_edited_the_french_way(client, officer, support):
     assert (plan.price_or_investment, plan.working_capital) == (D("90000"), D("5000.25"))
 
 
+def test_refused_needs_and_lines_come_back_on_their_fields(client, officer, support):
+    client.force_login(officer)
+    needs = client.post(
+        reverse("backoffice:support_plan", args=[support.pk]),
+        {"price_or_investment": "-1", "working_capital": "0", "other_needs": "0"},
+    )
+    assert needs.status_code == 422
+    assert "négatif" in needs.context["plan_form"].errors["price_or_investment"][0]
+    line = client.post(reverse("backoffice:support_line_add", args=[support.pk]), {})
+    assert line.status_code == 422
+    assert set(line.context["line_form"].errors) == {"instrument", "amount_requested"}
+    assert not FinancingLine.objects.exists()
+
+
+def test_a_financial_officer_reads_the_page_but_gets_no_editing_form(
+    client, financial_officer, support
+):
+    client.force_login(financial_officer)
+    response = client.get(support_url(support))
+    assert response.status_code == 200
+    assert response.context["plan_form"] is None and response.context["line_form"] is None
+    assert not any(t.permitted for t in response.context["transitions"])
+
+
 def test_the_support_page_runs_in_constant_queries(
     client, officer, support, django_assert_max_num_queries
 ):
