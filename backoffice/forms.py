@@ -1,6 +1,8 @@
 """Forms of the back office: they parse; the services decide (and their errors come back
 onto the fields through ``crm.form_errors.add_refusal``)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import capfirst
@@ -10,6 +12,8 @@ from backoffice.models import ImportKind
 from backoffice.selectors.staff import union_case_workers, union_officers
 from crm.form_errors import add_refusal
 from crm.identifiers import normalize_siren
+from financement.choices import SupportNeed
+from financement.selectors import instrument_list
 from transmission.choices import CaseKind, CaseSource
 from transmission.forms import case_tags_field
 
@@ -139,3 +143,47 @@ class MemberCategoryForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(code, capfirst(label)) for code, label in categories]
+
+
+# --- Supports to existing cooperatives ----------------------------------------------------------
+
+
+def _amount(label, required: bool = False) -> FrenchDecimalField:
+    return FrenchDecimalField(label=label, max_digits=14, decimal_places=2, required=required)
+
+
+class SupportOpenForm(forms.Form):
+    """A request of an active cooperative; the service decides who may open one, and where."""
+
+    need = forms.ChoiceField(label=_("need"), choices=SupportNeed.choices)
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    price_or_investment = _amount(_("investment or price (€)"))
+    working_capital = _amount(_("working capital (€)"))
+    other_needs = _amount(_("other needs (€)"))
+
+    def service_data(self) -> dict:
+        """Empty amounts are zero for the plan."""
+        data = dict(self.cleaned_data)
+        for name in ("price_or_investment", "working_capital", "other_needs"):
+            if data[name] is None:
+                data[name] = Decimal("0")
+        return data
+
+
+class PlanNeedsForm(forms.Form):
+    """The needs of a plan (its holder's financing: a case's or a support's)."""
+
+    price_or_investment = _amount(_("investment or price (€)"), required=True)
+    working_capital = _amount(_("working capital (€)"), required=True)
+    other_needs = _amount(_("other needs (€)"), required=True)
+
+
+class LineAddForm(forms.Form):
+    instrument = forms.ModelChoiceField(label=_("instrument"), queryset=None)
+    amount_requested = _amount(_("amount requested (€)"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instrument_list()

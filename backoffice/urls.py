@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from backoffice.views import account, board, case, case_new, day, imports, lists, people, search
+from backoffice.views import (
+    account,
+    board,
+    case,
+    case_new,
+    day,
+    imports,
+    lists,
+    people,
+    search,
+    supports,
+)
 
 app_name = "backoffice"
 
@@ -42,6 +53,25 @@ urlpatterns = [
     ),
     path("organisations/", lists.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", lists.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/accompagnement/", supports.support_open, name="support_open"),
+    path("accompagnements/", supports.support_list, name="supports"),
+    path("accompagnements/<int:pk>/", supports.support_detail, name="support"),
+    path(
+        "accompagnements/<int:pk>/transitions/<str:name>/",
+        supports.support_transition,
+        name="support_transition",
+    ),
+    path("accompagnements/<int:pk>/besoins/", supports.support_plan, name="support_plan"),
+    path(
+        "accompagnements/<int:pk>/financement/",
+        supports.support_line_add,
+        name="support_line_add",
+    ),
+    path(
+        "accompagnements/<int:pk>/financement/<int:line_pk>/<str:name>/",
+        supports.support_line_transition,
+        name="support_line_transition",
+    ),
     path("personnes/", lists.person_list, name="people"),
     path("personnes/doublons/", people.duplicates, name="duplicates"),
     path("personnes/fusionner/", people.merge, name="merge"),

@@ -1,4 +1,4 @@
-"""The back office's one door to the two workflows (cases and financing lines).
+"""The back office's one door to the workflows (cases, financing lines, supports).
 
 Everything the screens need from ``transmission.workflow`` / ``financement.workflow`` and
 their services goes through here: which transitions a user sees, the form a transition
@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from crm.form_errors import add_refusal, stored_values
 from crm.workflow_engine.reasons import as_reasons
 from financement import services as line_services
+from financement import support_workflow
 from financement import workflow as line_workflow
-from financement.models import FinancingLine
+from financement.models import FinancingLine, SupportRequest
 from financement.selectors import committee_session_list
 from transmission import services as case_services
 from transmission import workflow as case_workflow
@@ -97,6 +98,34 @@ def line_transition_label(name: str) -> str:
     return line_workflow.LINE_WORKFLOW.history_label(name)
 
 
+def support_transitions(support: SupportRequest, user) -> list[TransitionOption]:
+    return [
+        TransitionOption(
+            name=item.name,
+            label=item.label,
+            allowed=item.allowed,
+            reasons=list(item.reasons),
+            target_stage=support_workflow.TRANSITIONS[item.name].target,
+            permitted=item.permitted,
+        )
+        for item in support_workflow.SUPPORT_WORKFLOW.available_transitions(support, user)
+    ]
+
+
+def support_transition_exists(name: str) -> bool:
+    return name in support_workflow.TRANSITIONS
+
+
+def support_transition_label(name: str) -> str:
+    """The French label of a support history row's transition ("Opened" for the first)."""
+    return support_workflow.SUPPORT_WORKFLOW.history_label(name)
+
+
+def may_work_on_support(support: SupportRequest, user) -> bool:
+    """Its assigned officer or a director of its UR (the people who work on a case)."""
+    return case_workflow.works_on_case(user, support)
+
+
 # --- Forms ---------------------------------------------------------------------------------
 
 
@@ -158,8 +187,23 @@ class LineTransitionForm(WorkflowForm):
         self._add_inputs(FinancingLine, line_workflow.LINE_WORKFLOW.input_fields(line, name), line)
         if "committee_session" in self.fields:
             self.fields["committee_session"].queryset = committee_session_list(user=user).filter(
-                regional_union_id=line.plan.case.regional_union_id
+                # The plan's holder: a case or a support to a cooperative.
+                regional_union_id=line.plan.holder.regional_union_id
             )
+        self._add_comment()
+
+
+class SupportTransitionForm(WorkflowForm):
+    def __init__(self, *args, support: SupportRequest, name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.support, self.name = support, name
+        self.label = support_transition_label(name)
+        self.initial.setdefault("version", support.version)
+        self._add_inputs(
+            SupportRequest,
+            support_workflow.SUPPORT_WORKFLOW.input_fields(support, name),
+            support,
+        )
         self._add_comment()
 
 
@@ -211,6 +255,30 @@ def run_line_transition(form: LineTransitionForm, *, user) -> FinancingLine | No
             **form.input_data(),
         )
     except line_services.LineDecisionRefused as refused:
+        attach_reasons(form, refused.refusals)
+    except (PermissionDenied, ValidationError) as error:
+        add_refusal(error, form)
+    return None
+
+
+def run_support_transition(form: SupportTransitionForm, *, user) -> SupportRequest | None:
+    if not form.is_valid():
+        return None
+    support = form.support
+    if form.cleaned_data.get("version") is not None:
+        # The engine refuses when the support moved since the user opened the form.
+        support.version = form.cleaned_data["version"]
+    try:
+        return line_services.support_request_transition(
+            support=support,
+            name=form.name,
+            by=user,
+            comment=form.cleaned_data.get("comment", ""),
+            **form.input_data(),
+        )
+    except support_workflow.SupportConflict as conflict:
+        form.add_error(None, str(conflict))
+    except support_workflow.SupportTransitionRefused as refused:
         attach_reasons(form, refused.refusals)
     except (PermissionDenied, ValidationError) as error:
         add_refusal(error, form)

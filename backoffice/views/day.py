@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from backoffice.access import backoffice_view
-from backoffice.selectors import day
+from backoffice.selectors import day, supports
 from crm.scoping import scope_queryset
 from transmission import services
 from transmission.models import Activity
@@ -24,6 +24,7 @@ def home(request):
         "unassigned_leads": day.unassigned_leads(user=user)[:20],
         "by_stage": day.my_cases_by_stage(user=user),
         "follow_up": day.follow_up_reminders(user=user, today=today),
+        "supports": supports.my_open_supports(user=user),
         "nav": "day",
     }
     return render(request, "backoffice/day.html", context)

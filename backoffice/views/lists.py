@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from backoffice.access import backoffice_view
+from backoffice.access import backoffice_view, works_on_cases
+from backoffice.forms import SupportOpenForm
 from backoffice.query import positive_int
-from backoffice.selectors import lists
+from backoffice.selectors import lists, supports
 from backoffice.selectors.staff import visible_officers
 from crm.models import ContactRole, Organisation
 from transmission import selectors as case_selectors
@@ -53,7 +54,7 @@ def _query_without(request, *names: str) -> str:
     return query.urlencode()
 
 
-def _list_page(request, template: str, rows, nav: str, **extra):
+def list_page(request, template: str, rows, nav: str, **extra):
     """One page of a filtered list, with the links that keep its filters (pages, sort, export)."""
     context = {
         "page": _page(request, rows),
@@ -111,7 +112,7 @@ def case_list(request):
             _("created on"),
         ]
         return _export(rows, headers, "dossiers", export_format)
-    return _list_page(
+    return list_page(
         request,
         "backoffice/case_list.html",
         cases,
@@ -148,7 +149,27 @@ def organisation_list(request):
             _("open cases"),
         ]
         return _export(rows, headers, "organisations", export_format)
-    return _list_page(request, "backoffice/organisation_list.html", organisations, "organisations")
+    return list_page(request, "backoffice/organisation_list.html", organisations, "organisations")
+
+
+def organisation_context(request, organisation, **overrides) -> dict:
+    """The organisation page; an active cooperative's shows its supports, and the form to ask
+    for one to the officers and directors (the service decides whose UR it is)."""
+    user = request.user
+    is_cooperative = organisation.is_active_cooperative
+    context = {
+        "organisation": organisation,
+        "cases": lists.organisation_cases(user=user, organisation=organisation),
+        "people": lists.organisation_people(user=user, organisation=organisation),
+        "members": case_selectors.cooperative_members_summary(organisation),
+        "supports": supports.organisation_supports(user=user, organisation=organisation)
+        if organisation.is_cooperative
+        else None,
+        "support_form": SupportOpenForm() if is_cooperative and works_on_cases(user) else None,
+        "nav": "organisations",
+    }
+    context.update(overrides)
+    return context
 
 
 @backoffice_view
@@ -157,14 +178,9 @@ def organisation_detail(request, pk: int):
         organisation = lists.organisation_get(user=request.user, pk=pk)
     except Organisation.DoesNotExist:
         raise Http404(_("No such organisation.")) from None
-    context = {
-        "organisation": organisation,
-        "cases": lists.organisation_cases(user=request.user, organisation=organisation),
-        "people": lists.organisation_people(user=request.user, organisation=organisation),
-        "members": case_selectors.cooperative_members_summary(organisation),
-        "nav": "organisations",
-    }
-    return render(request, "backoffice/organisation_detail.html", context)
+    return render(
+        request, "backoffice/organisation_detail.html", organisation_context(request, organisation)
+    )
 
 
 @backoffice_view
@@ -199,6 +215,6 @@ def person_list(request):
             _("organisation"),
         ]
         return _export(rows, headers, "personnes", export_format)
-    return _list_page(
+    return list_page(
         request, "backoffice/person_list.html", people, "people", roles=ContactRole.choices
     )

@@ -1,0 +1,192 @@
+"""Supports to existing cooperatives: their list, their page, what it runs (the support's
+transitions, its plan's needs and lines, the lines' decisions), and opening one from the
+cooperative's page."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backoffice import workflow_forms
+from backoffice.access import backoffice_view
+from backoffice.forms import LineAddForm, PlanNeedsForm, SupportOpenForm, run_service
+from backoffice.selectors import lists as list_selectors
+from backoffice.selectors import supports as selectors
+from backoffice.views.common import UNPROCESSABLE, fragment_or_page, refused_status
+from backoffice.views.lists import list_page, organisation_context
+from crm.models import Organisation
+from financement import services
+from financement.models import FinancingLine, SupportRequest
+
+
+def support_or_404(user, pk: int) -> SupportRequest:
+    """The support if it is in the user's territory; the French 404 otherwise (never a hint)."""
+    try:
+        return selectors.support_page_get(user=user, pk=pk)
+    except SupportRequest.DoesNotExist:
+        raise Http404(_("No such support.")) from None
+
+
+@backoffice_view
+def support_list(request):
+    open_only = request.GET.get("ouverts", "1") == "1"
+    rows = selectors.support_rows(user=request.user, open_only=open_only)
+    return list_page(request, "backoffice/support_list.html", rows, "supports", open_only=open_only)
+
+
+def _page_context(request, support, **overrides) -> dict:
+    user = request.user
+    plan, lines = selectors.support_plan(user=user, support=support)
+    may_work = workflow_forms.may_work_on_support(support, user)
+    context = {
+        "support": support,
+        "transitions": workflow_forms.support_transitions(support, user),
+        "plan": plan,
+        "lines": [(line, workflow_forms.line_transitions(line, user)) for line in lines],
+        "history": [
+            (change, workflow_forms.support_transition_label(change.transition))
+            for change in selectors.support_history(user=user, support=support)
+        ],
+        "may_work": may_work,
+        "plan_form": PlanNeedsForm(
+            initial={
+                "price_or_investment": plan.price_or_investment,
+                "working_capital": plan.working_capital,
+                "other_needs": plan.other_needs,
+            }
+        )
+        if may_work
+        else None,
+        "line_form": LineAddForm() if may_work else None,
+        "nav": "supports",
+    }
+    context.update(overrides)
+    return context
+
+
+@backoffice_view
+def support_detail(request, pk: int):
+    support = support_or_404(request.user, pk)
+    return render(request, "backoffice/support_detail.html", _page_context(request, support))
+
+
+def _done(request, support, label):
+    """Back to the support page with a message (htmx follows ``HX-Redirect`` from a modal)."""
+    messages.success(request, _("Done: %(label)s.") % {"label": label})
+    url = reverse("backoffice:support", args=[support.pk])
+    if request.htmx:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _transition_form_response(request, support, form, action: str):
+    status = refused_status(request) if request.method == "POST" else 200
+    context = {"support": support, "form": form, "action": action}
+    return fragment_or_page(
+        request,
+        "backoffice/_transition_form.html",
+        "backoffice/transition_page.html",
+        context,
+        status,
+    )
+
+
+@backoffice_view
+def support_transition(request, pk: int, name: str):
+    support = support_or_404(request.user, pk)
+    if not workflow_forms.support_transition_exists(name):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = workflow_forms.SupportTransitionForm(data, support=support, name=name)
+    if request.method == "POST" and workflow_forms.run_support_transition(form, user=request.user):
+        return _done(request, support, form.label)
+    action = reverse("backoffice:support_transition", args=[support.pk, name])
+    return _transition_form_response(request, support, form, action)
+
+
+@backoffice_view
+def support_line_transition(request, pk: int, line_pk: int, name: str):
+    support = support_or_404(request.user, pk)
+    try:
+        line = selectors.line_of_support_get(user=request.user, support=support, pk=line_pk)
+    except FinancingLine.DoesNotExist:
+        raise Http404 from None
+    if name not in {option.name for option in workflow_forms.line_transitions(line, request.user)}:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = workflow_forms.LineTransitionForm(data, line=line, name=name, user=request.user)
+    if request.method == "POST" and workflow_forms.run_line_transition(form, user=request.user):
+        return _done(request, support, form.label)
+    action = reverse("backoffice:support_line_transition", args=[support.pk, line.pk, name])
+    return _transition_form_response(request, support, form, action)
+
+
+def _refused_page(request, support, **forms_):
+    return render(
+        request,
+        "backoffice/support_detail.html",
+        _page_context(request, support, **forms_),
+        status=UNPROCESSABLE,
+    )
+
+
+@require_POST
+@backoffice_view
+def support_plan(request, pk: int):
+    """The needs of the support's plan."""
+    support = support_or_404(request.user, pk)
+    plan, _lines = selectors.support_plan(user=request.user, support=support)
+    form = PlanNeedsForm(request.POST)
+    if not run_service(
+        form, lambda data: services.financing_plan_update(plan=plan, by=request.user, **data)
+    ):
+        return _refused_page(request, support, plan_form=form)
+    messages.success(request, _("The needs have been saved."))
+    return redirect(reverse("backoffice:support", args=[support.pk]) + "#plan-title")
+
+
+@require_POST
+@backoffice_view
+def support_line_add(request, pk: int):
+    support = support_or_404(request.user, pk)
+    plan, _lines = selectors.support_plan(user=request.user, support=support)
+    form = LineAddForm(request.POST)
+    if not run_service(
+        form, lambda data: services.financing_line_create(plan=plan, by=request.user, **data)
+    ):
+        return _refused_page(request, support, line_form=form)
+    messages.success(request, _("The financing line has been added."))
+    return redirect(reverse("backoffice:support", args=[support.pk]) + "#plan-title")
+
+
+@require_POST
+@backoffice_view
+def support_open(request, pk: int):
+    """A support asked for from the cooperative's page."""
+    try:
+        organisation = list_selectors.organisation_get(user=request.user, pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404(_("No such organisation.")) from None
+    form = SupportOpenForm(request.POST)
+    opened = []
+    done = run_service(
+        form,
+        lambda data: opened.append(
+            services.support_request_open(
+                organisation=organisation, by=request.user, **form.service_data()
+            )
+        ),
+    )
+    if not done:
+        return render(
+            request,
+            "backoffice/organisation_detail.html",
+            organisation_context(request, organisation, support_form=form),
+            status=UNPROCESSABLE,
+        )
+    messages.success(request, _("The support request has been opened."))
+    return redirect("backoffice:support", pk=opened[0].pk)
