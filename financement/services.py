@@ -73,6 +73,15 @@ def _check_applicant(by, holder: Case | SupportRequest) -> None:
         raise FinancingForbidden(refusal)
 
 
+def _check_drafting(holder: Case | SupportRequest) -> None:
+    """A granted or dropped support's plan is its record: drafting it again needs the support
+    reopened (its lines' decisions — a payment, a repayment — still go on)."""
+    if isinstance(holder, SupportRequest) and not holder.is_open:
+        raise ValidationError(
+            _("This support is closed: reopen it before changing its financing plan.")
+        )
+
+
 @transaction.atomic
 def financing_plan_create(
     *,
@@ -109,9 +118,12 @@ def financing_plan_update(*, plan: FinancingPlan, by, **fields: Any) -> Financin
         fields, PLAN_EDITABLE_FIELDS, _("These fields cannot be changed here: %(fields)s.")
     )
     locked = (
-        FinancingPlan.objects.select_for_update().select_related("case", "support").get(pk=plan.pk)
+        FinancingPlan.objects.select_for_update(of=("self",))
+        .select_related("case", "support")
+        .get(pk=plan.pk)
     )
     _check_applicant(by, locked.holder)
+    _check_drafting(locked.holder)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -131,9 +143,12 @@ def financing_line_create(
 ) -> FinancingLine:
     """Add a planned line to a plan (the applicant drafts; decisions come later)."""
     locked = (
-        FinancingPlan.objects.select_for_update().select_related("case", "support").get(pk=plan.pk)
+        FinancingPlan.objects.select_for_update(of=("self",))
+        .select_related("case", "support")
+        .get(pk=plan.pk)
     )
     _check_applicant(by, locked.holder)
+    _check_drafting(locked.holder)
     if not instrument.active:
         raise ValidationError({"instrument": _("This instrument is no longer offered.")})
     line = FinancingLine.from_instrument(
@@ -158,11 +173,14 @@ def financing_line_update(*, line: FinancingLine, by, **fields: Any) -> Financin
     )
     locked = FinancingLine.objects.select_for_update().get(pk=line.pk)
     _check_applicant(by, locked.plan.holder)
+    if set(fields) - {"comment"}:
+        _check_drafting(locked.plan.holder)
     if locked.status != LineStatus.PLANNED and set(fields) - {"comment"}:
         raise ValidationError(_("Only a planned line can be changed; record a decision instead."))
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.full_clean()
+    # The status is the workflow's (a protected fsm field: full_clean would set it again).
+    locked.full_clean(exclude=["status"])
     locked.save()
     return locked
 
@@ -172,6 +190,7 @@ def financing_line_delete(*, line: FinancingLine, by) -> None:
     """Delete a planned line that was never requested (its record goes with it)."""
     locked = FinancingLine.objects.select_for_update().get(pk=line.pk)
     _check_applicant(by, locked.plan.holder)
+    _check_drafting(locked.plan.holder)
     if locked.status != LineStatus.PLANNED or locked.guarantees.exists():
         raise ValidationError(
             _("Only a planned line that no guarantee secures can be deleted; withdraw it instead.")

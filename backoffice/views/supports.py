@@ -40,6 +40,8 @@ def _page_context(request, support, **overrides) -> dict:
     user = request.user
     plan, lines = selectors.support_plan(user=user, support=support)
     may_work = workflow_forms.may_work_on_support(support, user)
+    # A granted or dropped support's plan is its record: no more drafting (reopen it first).
+    may_draft = may_work and support.is_open
     context = {
         "support": support,
         "transitions": workflow_forms.support_transitions(support, user),
@@ -57,9 +59,9 @@ def _page_context(request, support, **overrides) -> dict:
                 "other_needs": plan.other_needs,
             }
         )
-        if may_work
+        if may_draft
         else None,
-        "line_form": LineAddForm() if may_work else None,
+        "line_form": LineAddForm() if may_draft else None,
         "nav": "supports",
     }
     context.update(overrides)

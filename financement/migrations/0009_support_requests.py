@@ -10,90 +10,275 @@ from django.db import migrations, models
 
 from crm.redaction import history_redaction_trigger
 
+TABLE = "financement_supportstatuschange"
+
+
+def _postgresql_trigger(statement):
+    # On PostgreSQL history_redaction_trigger replaces the trigger's function; the trigger
+    # itself is created here (SQLite's is created whole by history_redaction_trigger).
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(statement, params=None)
+
+    return run
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0008_organisation_status_and_seed_scop'),
-        ('financement', '0008_decisions_protected_paid_after_decision'),
-        ('transmission', '0008_case_cooperative_siren_index'),
+        ("crm", "0008_organisation_status_and_seed_scop"),
+        ("financement", "0008_decisions_protected_paid_after_decision"),
+        ("transmission", "0008_case_cooperative_siren_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupportStatusChange',
+            name="SupportStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=30, verbose_name='transition')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('data', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='data given')),
-                ('source_status', models.CharField(blank=True, choices=[('received', 'Request received'), ('assessment', 'Assessment'), ('financing', 'Financing round'), ('granted', 'Support granted'), ('dropped', 'No follow-up')], max_length=20, verbose_name='from')),
-                ('target_status', models.CharField(choices=[('received', 'Request received'), ('assessment', 'Assessment'), ('financing', 'Financing round'), ('granted', 'Support granted'), ('dropped', 'No follow-up')], max_length=20, verbose_name='to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transition", models.CharField(max_length=30, verbose_name="transition")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "data",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="data given",
+                    ),
+                ),
+                (
+                    "source_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("received", "Request received"),
+                            ("assessment", "Assessment"),
+                            ("financing", "Financing round"),
+                            ("granted", "Support granted"),
+                            ("dropped", "No follow-up"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "target_status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Request received"),
+                            ("assessment", "Assessment"),
+                            ("financing", "Financing round"),
+                            ("granted", "Support granted"),
+                            ("dropped", "No follow-up"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support status change',
-                'verbose_name_plural': 'support status changes',
-                'ordering': ['support_id', 'at', 'id'],
+                "verbose_name": "support status change",
+                "verbose_name_plural": "support status changes",
+                "ordering": ["support_id", "at", "id"],
             },
         ),
         migrations.AlterField(
-            model_name='financingplan',
-            name='case',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='financing_plan', to='transmission.case', verbose_name='case'),
+            model_name="financingplan",
+            name="case",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="financing_plan",
+                to="transmission.case",
+                verbose_name="case",
+            ),
         ),
         migrations.CreateModel(
-            name='SupportRequest',
+            name="SupportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('need', models.CharField(choices=[('development', 'development'), ('external_growth', 'external growth'), ('consolidation', 'consolidation'), ('difficulty', 'difficulty')], max_length=20, verbose_name='need')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', django_fsm.FSMField(choices=[('received', 'Request received'), ('assessment', 'Assessment'), ('financing', 'Financing round'), ('granted', 'Support granted'), ('dropped', 'No follow-up')], default='received', max_length=20, protected=True, verbose_name='status')),
-                ('opened_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='opened on')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('drop_reason', models.TextField(blank=True, verbose_name='reason it had no follow-up')),
-                ('version', models.PositiveIntegerField(default=0, editable=False, verbose_name='version')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='status changed at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('assigned_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='support_requests', to=settings.AUTH_USER_MODEL, verbose_name='assigned officer')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_requests', to='crm.organisation', verbose_name='cooperative')),
-                ('regional_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_requests', to='crm.regionalunion', verbose_name='regional union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("development", "development"),
+                            ("external_growth", "external growth"),
+                            ("consolidation", "consolidation"),
+                            ("difficulty", "difficulty"),
+                        ],
+                        max_length=20,
+                        verbose_name="need",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("received", "Request received"),
+                            ("assessment", "Assessment"),
+                            ("financing", "Financing round"),
+                            ("granted", "Support granted"),
+                            ("dropped", "No follow-up"),
+                        ],
+                        default="received",
+                        max_length=20,
+                        protected=True,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "opened_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="opened on"
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                (
+                    "drop_reason",
+                    models.TextField(blank=True, verbose_name="reason it had no follow-up"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="version"),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="status changed at"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "assigned_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="support_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned officer",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="support_requests",
+                        to="crm.organisation",
+                        verbose_name="cooperative",
+                    ),
+                ),
+                (
+                    "regional_union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="support_requests",
+                        to="crm.regionalunion",
+                        verbose_name="regional union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support to a cooperative',
-                'verbose_name_plural': 'supports to cooperatives',
-                'ordering': ['-opened_on', '-id'],
+                "verbose_name": "support to a cooperative",
+                "verbose_name_plural": "supports to cooperatives",
+                "ordering": ["-opened_on", "-id"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='financingplan',
-            name='support',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='financing_plan', to='financement.supportrequest', verbose_name='support to a cooperative'),
+            model_name="financingplan",
+            name="support",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="financing_plan",
+                to="financement.supportrequest",
+                verbose_name="support to a cooperative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='financingplan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', False), ('support__isnull', True)), models.Q(('case__isnull', True), ('support__isnull', False)), _connector='OR'), name='financingplan_one_holder'),
+            model_name="financingplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("case__isnull", False), ("support__isnull", True)),
+                    models.Q(("case__isnull", True), ("support__isnull", False)),
+                    _connector="OR",
+                ),
+                name="financingplan_one_holder",
+            ),
         ),
         migrations.AddField(
-            model_name='supportstatuschange',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            model_name="supportstatuschange",
+            name="by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
         ),
         migrations.AddField(
-            model_name='supportstatuschange',
-            name='support',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='financement.supportrequest', verbose_name='support to a cooperative'),
+            model_name="supportstatuschange",
+            name="support",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="status_changes",
+                to="financement.supportrequest",
+                verbose_name="support to a cooperative",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supportrequest',
-            index=models.Index(fields=["regional_union", "status"], name="supportrequest_ur_status"),
+            model_name="supportrequest",
+            index=models.Index(
+                fields=["regional_union", "status"], name="supportrequest_ur_status"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supportrequest',
-            constraint=crm.constraints.FieldCheckConstraint(condition=models.Q(('decided_on__isnull', True), ('decided_on__gte', models.F('opened_on')), _connector='OR'), field='decided_on', name='supportrequest_decided_after_opened', violation_error_message='The support cannot be decided before the request was opened.'),
+            model_name="supportrequest",
+            constraint=crm.constraints.FieldCheckConstraint(
+                condition=models.Q(
+                    ("decided_on__isnull", True),
+                    ("decided_on__gte", models.F("opened_on")),
+                    _connector="OR",
+                ),
+                field="decided_on",
+                name="supportrequest_decided_after_opened",
+                violation_error_message="The support cannot be decided before the request was opened.",
+            ),
         ),
         # The history of a support is append-only, like a case's (0003, 0005).
-        history_redaction_trigger("financement_supportstatuschange"),
+        history_redaction_trigger(TABLE),
+        migrations.RunPython(
+            _postgresql_trigger(
+                f"CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+                f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_immutable()"
+            ),
+            _postgresql_trigger(f"DROP TRIGGER IF EXISTS {TABLE}_no_update ON {TABLE}"),
+        ),
     ]

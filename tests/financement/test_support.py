@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from crm.scoping import can_access
 from financement import selectors, services
 from financement.choices import SupportNeed, SupportStatus
-from financement.models import FinancingPlan, SupportRequest, SupportStatusChange
+from financement.models import FinancingLine, FinancingPlan, SupportRequest, SupportStatusChange
 from financement.support_workflow import (
     SupportTransitionForbidden,
     SupportTransitionRefused,
@@ -156,9 +156,9 @@ def test_territory_scopes_the_support_its_plan_lines_and_history(team, support):
 
 
 def test_a_plan_has_exactly_one_holder(team, support, case):
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         FinancingPlan.objects.filter(pk=support.financing_plan.pk).update(case=case)
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         FinancingPlan.objects.create()
 
 
@@ -166,5 +166,37 @@ def test_the_history_of_a_support_is_append_only(support):
     change = support.status_changes.get()
     with pytest.raises(PermissionDenied):
         change.save()
-    with transaction.atomic(), pytest.raises(DatabaseError, match="immutable"):
+    with pytest.raises(PermissionDenied):
         SupportStatusChange.objects.filter(pk=change.pk).update(comment="changed")
+    # The database refuses it too, whatever path the UPDATE takes.
+    with (
+        pytest.raises(DatabaseError, match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE financement_supportstatuschange SET comment = 'changed' WHERE id = %s",
+            [change.pk],
+        )
+
+
+def test_a_closed_supports_plan_is_not_drafted_again_but_its_lines_go_on(team, support):
+    officer = team["officer"]
+    line = line_in(support.financing_plan, BANK_LOAN, "1000", status="approved")
+    services.support_request_transition(
+        support=support, name="drop", by=officer, drop_reason="Financé autrement"
+    )
+    support.refresh_from_db()
+    plan = support.financing_plan
+    with pytest.raises(ValidationError, match=r"reopen|rouvrez"):
+        services.financing_plan_update(plan=plan, by=officer, working_capital=D("5"))
+    with pytest.raises(ValidationError, match=r"reopen|rouvrez"):
+        services.financing_line_create(
+            plan=plan, by=officer, instrument=instrument(BANK_LOAN), amount_requested=D("5")
+        )
+    with pytest.raises(ValidationError, match=r"reopen|rouvrez"):
+        services.financing_line_update(line=line, by=officer, amount_requested=D("5"))
+    services.financing_line_update(line=line, by=officer, comment="Versé en deux fois")
+    line = FinancingLine.objects.get(pk=line.pk)
+    services.financing_line_decide(line=line, name="disburse", by=officer)
+    assert FinancingLine.objects.get(pk=line.pk).status == "disbursed"
