@@ -218,52 +218,72 @@ def attach_reasons(form: forms.Form, reasons) -> None:
         form.add_error(target, str(reason))
 
 
+def _run(form, service, *, by, conflict, refused, **target):
+    """Call the workflow service with the form's inputs; None with the form's errors set (a
+    conflict on the whole form, each reason on its field, a permission or validation
+    refusal as ``add_refusal`` places it)."""
+    try:
+        return service(
+            **target,
+            name=form.name,
+            by=by,
+            comment=form.cleaned_data.get("comment", ""),
+            **form.input_data(),
+        )
+    except conflict as error:
+        form.add_error(None, str(error))
+    except refused as error:
+        attach_reasons(form, error.refusals)
+    except (PermissionDenied, ValidationError) as error:
+        add_refusal(error, form)
+    return None
+
+
+def _with_version(obj, form):
+    """The version the user read: the service refuses when the object moved since."""
+    if form.cleaned_data.get("version") is not None:
+        obj.version = form.cleaned_data["version"]
+    return obj
+
+
 def run_case_transition(form: CaseTransitionForm, *, user) -> Case | None:
     """Run the form's transition through the service; None with the form's errors set."""
     if not form.is_valid():
         return None
-    case = form.case
-    if form.cleaned_data.get("version") is not None:
-        # The service refuses when the case moved since the user opened the form.
-        case.version = form.cleaned_data["version"]
-    try:
-        return case_services.case_transition(
-            case=case,
-            name=form.name,
-            by=user,
-            comment=form.cleaned_data.get("comment", ""),
-            **form.input_data(),
-        )
-    except case_services.CaseConflict as conflict:
-        form.add_error(None, str(conflict))
-    except case_services.TransitionRefused as refused:
-        attach_reasons(form, refused.refusals)
-    except (PermissionDenied, ValidationError) as error:
-        add_refusal(error, form)
-    return None
+    return _run(
+        form,
+        case_services.case_transition,
+        by=user,
+        conflict=case_services.CaseConflict,
+        refused=case_services.TransitionRefused,
+        case=_with_version(form.case, form),
+    )
 
 
 def run_line_transition(form: LineTransitionForm, *, user) -> FinancingLine | None:
     if not form.is_valid():
         return None
-    try:
-        return line_services.financing_line_decide(
-            line=form.line,
-            name=form.name,
-            by=user,
-            comment=form.cleaned_data.get("comment", ""),
-            **form.input_data(),
-        )
-    except line_services.LineDecisionRefused as refused:
-        attach_reasons(form, refused.refusals)
-    except (PermissionDenied, ValidationError) as error:
-        add_refusal(error, form)
-    return None
+    return _run(
+        form,
+        line_services.financing_line_decide,
+        by=user,
+        conflict=line_services.LineConflict,
+        refused=line_services.LineDecisionRefused,
+        line=form.line,
+    )
 
 
 def run_support_transition(form: SupportTransitionForm, *, user) -> SupportRequest | None:
     if not form.is_valid():
         return None
+    return _run(
+        form,
+        line_services.support_request_transition,
+        by=user,
+        conflict=support_workflow.SupportConflict,
+        refused=support_workflow.SupportTransitionRefused,
+        support=_with_version(form.support, form),
+    )
     support = form.support
     if form.cleaned_data.get("version") is not None:
         # The engine refuses when the support moved since the user opened the form.

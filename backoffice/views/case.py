@@ -25,6 +25,7 @@ from backoffice.selectors import case_page
 from backoffice.views.common import (
     UNPROCESSABLE,
     case_or_404,
+    done_redirect,
     fragment_or_page,
     refused_status,
 )
@@ -90,14 +91,7 @@ def case_timeline(request, pk: int):
 
 
 def _done(request, case, label):
-    """Back to the case page with a message (htmx follows ``HX-Redirect`` from a modal)."""
-    messages.success(request, _("Done: %(label)s.") % {"label": label})
-    url = reverse("backoffice:case", args=[case.pk])
-    if request.htmx:
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return done_redirect(request, reverse("backoffice:case", args=[case.pk]), label)
 
 
 def _transition_response(request, case, form):

@@ -1,7 +1,8 @@
 """Helpers shared by the back office's views."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from backoffice.selectors.case_page import case_page_get
@@ -28,3 +29,13 @@ def fragment_or_page(request, fragment: str, page: str, context: dict, status: i
     """The fragment for htmx requests, the whole page (which includes it) otherwise."""
     template = fragment if request.htmx else page
     return render(request, template, context, status=status)
+
+
+def done_redirect(request, url: str, label: str):
+    """Back to ``url`` with "Done: <label>." (htmx follows ``HX-Redirect`` from a modal)."""
+    messages.success(request, _("Done: %(label)s.") % {"label": label})
+    if request.htmx:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

@@ -3,7 +3,7 @@ transitions, its plan's needs and lines, the lines' decisions), and opening one 
 cooperative's page."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from backoffice.access import backoffice_view
 from backoffice.forms import LineAddForm, PlanNeedsForm, SupportOpenForm, run_service
 from backoffice.selectors import lists as list_selectors
 from backoffice.selectors import supports as selectors
-from backoffice.views.common import UNPROCESSABLE, fragment_or_page, refused_status
+from backoffice.views.common import UNPROCESSABLE, done_redirect, fragment_or_page, refused_status
 from backoffice.views.lists import list_page, organisation_context
 from crm.models import Organisation
 from financement import services
@@ -75,14 +75,7 @@ def support_detail(request, pk: int):
 
 
 def _done(request, support, label):
-    """Back to the support page with a message (htmx follows ``HX-Redirect`` from a modal)."""
-    messages.success(request, _("Done: %(label)s.") % {"label": label})
-    url = reverse("backoffice:support", args=[support.pk])
-    if request.htmx:
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return done_redirect(request, reverse("backoffice:support", args=[support.pk]), label)
 
 
 def _transition_form_response(request, support, form, action: str):
