@@ -90,6 +90,22 @@ def officer_profile_set(
     return profile
 
 
+def organisation_build(
+    *, departement: Departement | None = None, by=None, resolved: bool = False, **fields
+) -> Organisation:
+    """An organisation validated as ``organisation_create`` validates it, not yet written
+    (``organisations_insert`` writes many at once)."""
+    organisation = Organisation(**fields)
+    if departement is not None:
+        organisation.departement_resolved(departement)
+    if resolved:
+        full_clean_resolved(organisation)
+    else:
+        organisation.full_clean()
+    scoping.require_write(by, organisation)
+    return organisation
+
+
 def organisation_create(
     *, departement: Departement | None = None, by=None, resolved: bool = False, **fields
 ) -> Organisation:
@@ -103,19 +119,29 @@ def organisation_create(
     check constraints are left to the database, whose refusal the caller handles
     (crm.validation.full_clean_resolved).
     """
-    organisation = Organisation(**fields)
-    if departement is not None:
-        organisation.departement_resolved(departement)
-    if resolved:
-        full_clean_resolved(organisation)
-    else:
-        organisation.full_clean()
-    scoping.require_write(by, organisation)
+    organisation = organisation_build(departement=departement, by=by, resolved=resolved, **fields)
     # The organisation and its history row together; without a savepoint for a caller that
     # retries its whole transaction on a refusal (``resolved``: the lead intake).
     with transaction.atomic(savepoint=not resolved):
         organisation.save()
     return organisation
+
+
+def organisations_insert(*, organisations: list[Organisation]) -> list[Organisation]:
+    """Write organisations built by ``organisation_build``, and their history rows, in one
+    INSERT each (per database batch): the rows ``organisation.save()`` would write one by
+    one. A save's only side effect on an organisation is simple-history's ``post_save``
+    (no other receiver, no derived column but the timestamps, which ``bulk_create`` sets
+    as ``save`` does); its history row keeps the same user (the request's, as the
+    middleware records it) and no change reason. The caller wraps it in a transaction and
+    handles the database's refusal (a SIREN recorded meanwhile: nothing of the batch is
+    written)."""
+    from simple_history.utils import bulk_create_with_history
+
+    if not organisations:
+        return []
+    with transaction.atomic(savepoint=False):
+        return bulk_create_with_history(organisations, Organisation, default_change_reason=None)
 
 
 @transaction.atomic
