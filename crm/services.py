@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from crm import scoping
+from crm.history import history_created_in_bulk
 from crm.models import (
     Departement,
     OfficerProfile,
@@ -128,20 +129,21 @@ def organisation_create(
 
 
 def organisations_insert(*, organisations: list[Organisation]) -> list[Organisation]:
-    """Write organisations built by ``organisation_build``, and their history rows, in one
-    INSERT each (per database batch): the rows ``organisation.save()`` would write one by
-    one. A save's only side effect on an organisation is simple-history's ``post_save``
-    (no other receiver, no derived column but the timestamps, which ``bulk_create`` sets
-    as ``save`` does); its history row keeps the same user (the request's, as the
-    middleware records it) and no change reason. The caller wraps it in a transaction and
+    """Write organisations built by ``organisation_build``, and their history rows: the
+    rows ``organisation.save()`` would write one by one, in two statements.
+
+    A save's only side effects on an organisation are the timestamps (``bulk_create`` sets
+    them as ``save`` does) and simple-history's ``post_save`` row, copied here by the
+    database (``crm.history``); no other receiver listens to organisations (the reference
+    cache listens to reference models only). The caller wraps it in a transaction and
     handles the database's refusal (a SIREN recorded meanwhile: nothing of the batch is
     written)."""
-    from simple_history.utils import bulk_create_with_history
-
     if not organisations:
         return []
     with transaction.atomic(savepoint=False):
-        return bulk_create_with_history(organisations, Organisation, default_change_reason=None)
+        Organisation.objects.bulk_create(organisations)
+        history_created_in_bulk(Organisation, organisations)
+    return organisations
 
 
 @transaction.atomic
