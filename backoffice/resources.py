@@ -1,10 +1,11 @@
 """Import of organisations, people and annual reviews from CSV/XLSX (django-import-export
 resources).
 
-The resources only read columns: every row is written through ``crm.services``
-(``organisation_create`` / ``person_create``), whose validation (SIREN, SIRET, NAF code, postal
-code and city, choices, uniqueness) is the one rule; its errors come back keyed by field and are
-shown per row under the column of the same name. What is proper to an import is checked here:
+The resources only read columns: every row is validated and written through ``crm.services``
+(``organisation_build`` then ``organisations_insert`` a batch at a time / ``person_create``),
+whose validation (SIREN, SIRET, NAF code, postal code and city, choices, uniqueness) is the one
+rule; its errors come back keyed by field and are shown per row under the column of the same
+name. What is proper to an import is checked here:
 duplicates inside the file, duplicates of people already recorded (``crm.services.person_matching``)
 and the territory of a regional user. Rows are always created, never updated.
 
