@@ -130,7 +130,8 @@ def organisation_create(
 
 def organisations_insert(*, organisations: list[Organisation]) -> list[Organisation]:
     """Write organisations built by ``organisation_build``, and their history rows: the
-    rows ``organisation.save()`` would write one by one, in two statements.
+    rows ``organisation.save()`` would write one by one, in two statements (SQLite may
+    split the first at its parameter limit).
 
     A save's only side effects on an organisation are the timestamps (``bulk_create`` sets
     them as ``save`` does) and simple-history's ``post_save`` row, copied here by the
