@@ -233,14 +233,19 @@ def _column_label(resource, column: str) -> str:
 def _run_import(resource, dataset, *, dry_run: bool, first_line: int = 2) -> tuple[int, list[dict]]:
     """Run ``dataset`` through ``resource`` all or nothing; (rows created, errors)."""
     resource.line_offset = first_line - 1
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        raise_errors=False,
-    )
-    errors: list[dict] = []
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
+        # A batch the database refused after its rows were read (organisations: a SIREN
+        # recorded meanwhile): import-export saw no error, so nothing of the file is kept here.
+        errors: list[dict] = list(getattr(resource, "batch_errors", []))
+        if errors:
+            transaction.set_rollback(True)
     for row in result.invalid_rows:
         line = row.number + first_line - 1
         for column, messages in row.error_dict.items():

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from crm import scoping
+from crm.history import history_created_in_bulk
 from crm.models import (
     Departement,
     OfficerProfile,
@@ -90,6 +91,22 @@ def officer_profile_set(
     return profile
 
 
+def organisation_build(
+    *, departement: Departement | None = None, by=None, resolved: bool = False, **fields
+) -> Organisation:
+    """An organisation validated as ``organisation_create`` validates it, not yet written
+    (``organisations_insert`` writes many at once)."""
+    organisation = Organisation(**fields)
+    if departement is not None:
+        organisation.departement_resolved(departement)
+    if resolved:
+        full_clean_resolved(organisation)
+    else:
+        organisation.full_clean()
+    scoping.require_write(by, organisation)
+    return organisation
+
+
 def organisation_create(
     *, departement: Departement | None = None, by=None, resolved: bool = False, **fields
 ) -> Organisation:
@@ -103,19 +120,31 @@ def organisation_create(
     check constraints are left to the database, whose refusal the caller handles
     (crm.validation.full_clean_resolved).
     """
-    organisation = Organisation(**fields)
-    if departement is not None:
-        organisation.departement_resolved(departement)
-    if resolved:
-        full_clean_resolved(organisation)
-    else:
-        organisation.full_clean()
-    scoping.require_write(by, organisation)
+    organisation = organisation_build(departement=departement, by=by, resolved=resolved, **fields)
     # The organisation and its history row together; without a savepoint for a caller that
     # retries its whole transaction on a refusal (``resolved``: the lead intake).
     with transaction.atomic(savepoint=not resolved):
         organisation.save()
     return organisation
+
+
+def organisations_insert(*, organisations: list[Organisation]) -> list[Organisation]:
+    """Write organisations built by ``organisation_build``, and their history rows: the
+    rows ``organisation.save()`` would write one by one, in two statements (SQLite may
+    split the first at its parameter limit).
+
+    A save's only side effects on an organisation are the timestamps (``bulk_create`` sets
+    them as ``save`` does) and simple-history's ``post_save`` row, copied here by the
+    database (``crm.history``); no other receiver listens to organisations (the reference
+    cache listens to reference models only). The caller wraps it in a transaction and
+    handles the database's refusal (a SIREN recorded meanwhile: nothing of the batch is
+    written)."""
+    if not organisations:
+        return []
+    with transaction.atomic(savepoint=False):
+        Organisation.objects.bulk_create(organisations)
+        history_created_in_bulk(Organisation, organisations)
+    return organisations
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db import connection
 
 from backoffice import services, tasks
 from backoffice.models import ImportJob, ImportStatus
+from backoffice.resources import OrganisationImportResource
 from crm.models import Organisation
 from tests.factories import valid_siren
 
@@ -56,7 +57,24 @@ def _commit_in_a_child(job_id: int) -> subprocess.Popen:
         "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": "",
     }
-    code = f"from backoffice.tasks import commit_import; print(commit_import.call({job_id}))"
+    # The rows are written in batches (B8): the child stops for good once a third of them
+    # are inserted in its open transaction, so that the kill lands half-way every time,
+    # not by a race between its batches and this test's polling.
+    code = "\n".join(
+        [
+            "import time",
+            "from backoffice.resources import OrganisationImportResource as Resource",
+            "insert_pending = Resource.insert_pending",
+            "def insert_then_stall(self):",
+            "    self.inserted = getattr(self, 'inserted', 0) + len(self.pending)",
+            "    insert_pending(self)",
+            f"    if self.inserted >= {ROWS // 3}:",
+            f"        time.sleep({WAIT_SECONDS})",
+            "Resource.insert_pending = insert_then_stall",
+            "from backoffice.tasks import commit_import",
+            f"print(commit_import.call({job_id}))",
+        ]
+    )
     return subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
@@ -77,13 +95,16 @@ def test_an_import_killed_half_way_leaves_no_row_and_a_rerun_gives_the_same_resu
         kind="organisations", file=_file(), file_name="coupure.csv", by=officer
     )
     assert job.status == ImportStatus.READY
+    # Meaningful only when a third of the file spans whole batches, before its end.
+    assert OrganisationImportResource.INSERT_BATCH <= ROWS // 3
     # As import_job_commit does for a background job, without queueing the task.
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.COMMITTING)
 
     before = _sequence_value()
     child = _commit_in_a_child(job.pk)
     deadline = time.monotonic() + WAIT_SECONDS
-    # Half-way: some hundreds of rows inserted in the child's open transaction.
+    # Half-way: a third of the rows inserted in the child's open transaction (batches of
+    # OrganisationImportResource.INSERT_BATCH), the rest not.
     while _sequence_value() < before + ROWS // 3:
         if child.poll() is not None:
             pytest.fail(f"the import ended before it was killed:\n{child.stdout.read()}")
