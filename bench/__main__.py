@@ -1,7 +1,9 @@
 """``python -m bench --scale 10k|100k``: generate, measure, write bench/RESULTS.md.
 
 Exits 1 when a goal is missed. The bench databases (``releve_bench`` and, for B6, a tenth of
-the scale in ``releve_bench_small``) are created and dropped here (``--keep`` keeps them)."""
+the scale in ``releve_bench_small``) are created and dropped here (``--keep`` keeps them;
+``--reuse`` runs the benchmarks again on kept databases, without generating anything: at
+100k, generate once, measure as often as the code changes)."""
 
 from __future__ import annotations
 
@@ -38,12 +40,24 @@ def _drop(url: str) -> None:
     _admin(url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
+def _fixtures_path(url: str) -> Path:
+    """Where a kept database's fixtures are written (outside the repository)."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"{url.rpartition('/')[2]}.fixtures.json"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", choices=["1k", "10k", "100k"], default="100k")
     parser.add_argument("--runs", type=int, default=5, help="interleaved runs per median (≥ 5)")
     parser.add_argument("--load-seconds", type=float, default=3.0)
     parser.add_argument("--keep", action="store_true", help="keep the bench databases")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="run on the databases a former --keep run left (same scale): no generation",
+    )
     parser.add_argument(
         "--only",
         default="",
@@ -76,9 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         f"Bench databases: {main_url.rpartition('/')[2]} ({cases:,} cases), "
         f"{small_url.rpartition('/')[2]} ({small_cases:,})"
     )
-    _recreate(main_url)
-    if with_small:
-        _recreate(small_url)
+    kept = _fixtures_path(main_url)
+    if args.reuse and not kept.exists():
+        raise SystemExit(f"--reuse: no kept data ({kept} is missing); run with --keep first")
+    if not args.reuse:
+        _recreate(main_url)
+        if with_small:
+            _recreate(small_url)
     try:
         small = (
             subprocess.Popen(
@@ -86,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                 cwd=ROOT,
                 env={**os.environ, "BENCH_DATABASE_URL": small_url},
             )
-            if with_small
+            if with_small and not args.reuse
             else None
         )
         import django
@@ -94,13 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         from bench import benchmarks, data, harness, results
 
-        data.prepare_schema()
-        began = time.perf_counter()
-        fixtures = data.generate(cases)
-        print(
-            f"Generated {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows "
-            f"in {time.perf_counter() - began:,.0f} s"
-        )
+        if args.reuse:
+            fixtures = data.Fixtures.load(kept)
+            print(f"Reusing {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows")
+        else:
+            data.prepare_schema()
+            began = time.perf_counter()
+            fixtures = data.generate(cases)
+            print(
+                f"Generated {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows "
+                f"in {time.perf_counter() - began:,.0f} s"
+            )
+            if args.keep:
+                fixtures.save(kept)
         if small is not None and small.wait() != 0:
             raise SystemExit("generating the small database failed")
         settings = benchmarks.Settings(runs=max(5, args.runs), load_seconds=args.load_seconds)
@@ -126,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             _drop(main_url)
             if with_small:
                 _drop(small_url)

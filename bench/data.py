@@ -54,6 +54,24 @@ class Fixtures:
     board: tuple[int, int]
     timeline: tuple[int, int]
 
+    # Kept beside a kept database (``python -m bench --keep``), so that ``--reuse`` can run
+    # the benchmarks again on the same data: the partner key's plaintext is nowhere else.
+    def save(self, path) -> None:
+        import json
+        from dataclasses import asdict
+        from pathlib import Path
+
+        Path(path).write_text(json.dumps(asdict(self), indent=1))
+
+    @classmethod
+    def load(cls, path) -> Fixtures:
+        import json
+        from pathlib import Path
+
+        values = json.loads(Path(path).read_text())
+        values["board"], values["timeline"] = tuple(values["board"]), tuple(values["timeline"])
+        return cls(**values)
+
 
 def generate(
     cases: int,
