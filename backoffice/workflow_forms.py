@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.forms import FrenchDecimalField
 from crm.form_errors import add_refusal, stored_values
 from crm.workflow_engine.reasons import as_reasons
 from financement import services as line_services
@@ -135,7 +137,13 @@ class WorkflowForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def _add_inputs(self, model, names: list[str], instance) -> None:
-        fields = forms.fields_for_model(model, fields=names)
+        # Amounts are typed the French way ("12 000,50"), as on every other form here.
+        decimals = {
+            name: FrenchDecimalField
+            for name in names
+            if isinstance(model._meta.get_field(name), models.DecimalField)
+        }
+        fields = forms.fields_for_model(model, fields=names, field_classes=decimals)
         for field_name in names:
             field = fields[field_name]
             # The guards say what is missing, in French and all at once: no generic "required".

@@ -235,12 +235,14 @@ def test_line_transitions_through_the_service(client, officer, financial_officer
     assert response.context["form"].errors
     response = client.post(
         url,
-        {"amount_committed": "40000", "committee_session": session.pk},
+        # Typed the French way, as every amount of the back office.
+        {"amount_committed": "38 500,50", "committee_session": session.pk},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200, response.content.decode()
     line.refresh_from_db()
     assert line.status == "approved"
+    assert line.amount_committed == Decimal("38500.50")
 
 
 def test_directors_reassign_to_officers_of_the_case_ur_only(
