@@ -11,7 +11,9 @@ from crm.rules import _model_permission, in_territory
 from financement import workflow
 
 
-def _case_of(obj):
+def _holder_of(obj):
+    """The case or the support a plan, a line or a decision belongs to (the people who work
+    on it draft the plan)."""
     if hasattr(obj, "plan"):
         return obj.plan.holder
     if hasattr(obj, "holder"):
@@ -23,14 +25,14 @@ def _case_of(obj):
 def works_on_plan(user, obj) -> bool:
     if obj is None:
         return True
-    return workflow.is_applicant(user, _case_of(obj))
+    return workflow.is_applicant(user, _holder_of(obj))
 
 
 @rules.predicate
 def may_act_on_line(user, obj) -> bool:
     if obj is None:
         return True
-    return workflow.is_applicant(user, _case_of(obj)) or workflow.is_decider(user, obj)
+    return workflow.is_applicant(user, _holder_of(obj)) or workflow.is_decider(user, obj)
 
 
 @rules.predicate
