@@ -57,13 +57,15 @@ class TaskReassignForm(forms.Form):
         self.fields["assignee"].queryset = union_case_workers(case.regional_union_id)
 
 
-class CaseReassignForm(forms.Form):
+class ReassignForm(forms.Form):
+    """Another officer of the UR for a case or a support (its ``holder``)."""
+
     officer = forms.ModelChoiceField(label=_("assigned officer"), queryset=None)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, holder, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = union_officers(case.regional_union_id)
-        self.initial.setdefault("officer", case.assigned_officer_id)
+        self.fields["officer"].queryset = union_officers(holder.regional_union_id)
+        self.initial.setdefault("officer", holder.assigned_officer_id)
 
 
 class CaseTagsForm(forms.Form):

@@ -63,6 +63,11 @@ urlpatterns = [
     ),
     path("accompagnements/<int:pk>/besoins/", supports.support_plan, name="support_plan"),
     path(
+        "accompagnements/<int:pk>/reattribuer/",
+        supports.support_reassign,
+        name="support_reassign",
+    ),
+    path(
         "accompagnements/<int:pk>/financement/",
         supports.support_line_add,
         name="support_line_add",

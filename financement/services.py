@@ -56,6 +56,7 @@ __all__ = [
     "financing_plan_create",
     "financing_plan_update",
     "support_request_open",
+    "support_request_reassign",
     "support_request_transition",
 ]
 
@@ -334,3 +335,21 @@ def support_request_transition(
     return run_transition(
         support_workflow.SUPPORT_WORKFLOW, obj=support, name=name, by=by, comment=comment, **data
     )
+
+
+@transaction.atomic
+def support_request_reassign(*, support: SupportRequest, officer, by) -> SupportRequest:
+    """Give the support to another officer of its UR, or to nobody (directors only, as for a
+    case)."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support.pk)
+    if not _staff_of_ur(by, locked.regional_union_id, (Role.DIRECTOR,)):
+        raise FinancingForbidden(
+            _("Only a director of the support's regional union may reassign it.")
+        )
+    if officer is not None and not _staff_of_ur(officer, locked.regional_union_id, (Role.OFFICER,)):
+        raise ValidationError(
+            {"assigned_officer": _("The assigned officer must be an officer of this UR.")}
+        )
+    locked.assigned_officer = officer
+    locked.save(update_fields=["assigned_officer"])
+    return locked

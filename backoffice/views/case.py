@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from backoffice import workflow_forms
 from backoffice.access import backoffice_view, is_director
 from backoffice.forms import (
-    CaseReassignForm,
+    ReassignForm,
     CaseTagsForm,
     MemberCategoryForm,
     TaskForm,
@@ -62,7 +62,7 @@ def _page_context(request, case, **overrides) -> dict:
         "lines": [(line, workflow_forms.line_transitions(line, user)) for line in lines],
         "may_work": may_work,
         "task_form": TaskForm(case=case),
-        "reassign_form": CaseReassignForm(case=case) if is_director(user) else None,
+        "reassign_form": ReassignForm(holder=case) if is_director(user) else None,
         "tags_form": CaseTagsForm(initial={"tags": case_selectors.case_tags(case)}),
         "members": members,
         "members_editable": may_work and case.stage in OPEN_STAGES,
@@ -208,7 +208,7 @@ def task_reassign(request, pk: int, task_pk: int):
 @backoffice_view
 def case_reassign(request, pk: int):
     case = case_or_404(request.user, pk)
-    form = CaseReassignForm(request.POST, case=case)
+    form = ReassignForm(request.POST, holder=case)
     done = run_service(
         form, lambda data: services.case_reassign(case=case, by=request.user, **data)
     )

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from backoffice import workflow_forms
 from backoffice.access import backoffice_view
-from backoffice.forms import LineAddForm, PlanNeedsForm, SupportOpenForm, run_service
+from backoffice.access import is_director
+from backoffice.forms import LineAddForm, PlanNeedsForm, ReassignForm, SupportOpenForm, run_service
 from backoffice.selectors import lists as list_selectors
 from backoffice.selectors import supports as selectors
 from backoffice.views.common import UNPROCESSABLE, done_redirect, fragment_or_page, refused_status
@@ -62,6 +63,7 @@ def _page_context(request, support, **overrides) -> dict:
         if may_draft
         else None,
         "line_form": LineAddForm() if may_draft else None,
+        "reassign_form": ReassignForm(holder=support) if is_director(user) else None,
         "nav": "supports",
     }
     context.update(overrides)
@@ -156,6 +158,22 @@ def support_line_add(request, pk: int):
         return _refused_page(request, support, line_form=form)
     messages.success(request, _("The financing line has been added."))
     return redirect(reverse("backoffice:support", args=[support.pk]) + "#plan-title")
+
+
+@require_POST
+@backoffice_view
+def support_reassign(request, pk: int):
+    support = support_or_404(request.user, pk)
+    form = ReassignForm(request.POST, holder=support)
+    if not run_service(
+        form,
+        lambda data: services.support_request_reassign(
+            support=support, by=request.user, officer=data["officer"]
+        ),
+    ):
+        return _refused_page(request, support, reassign_form=form)
+    messages.success(request, _("The support has been reassigned."))
+    return redirect("backoffice:support", pk=support.pk)
 
 
 @require_POST

@@ -322,3 +322,23 @@ def test_the_day_lists_my_open_supports_in_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("backoffice:home"))
     assert len(response.context["supports"]) == 6
+
+
+def test_a_director_reassigns_a_support_to_an_officer_of_its_ur(
+    client, officer, colleague, director, other_officer, support
+):
+    client.force_login(officer)
+    assert client.get(support_url(support)).context["reassign_form"] is None
+    url = reverse("backoffice:support_reassign", args=[support.pk])
+    response = client.post(url, {"officer": colleague.pk})
+    assert response.status_code == 422
+    assert "Seul" in str(response.context["reassign_form"].non_field_errors())
+
+    client.force_login(director)
+    form = client.get(support_url(support)).context["reassign_form"]
+    assert set(form.fields["officer"].queryset) == {officer, colleague}
+    response = client.post(url, {"officer": other_officer.pk})
+    assert response.status_code == 422 and response.context["reassign_form"].errors["officer"]
+    assert client.post(url, {"officer": colleague.pk}).status_code == 302
+    support.refresh_from_db()
+    assert support.assigned_officer == colleague
