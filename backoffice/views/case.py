@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from backoffice import workflow_forms
 from backoffice.access import backoffice_view, is_director
 from backoffice.forms import (
-    ReassignForm,
     CaseTagsForm,
     MemberCategoryForm,
+    ReassignForm,
     TaskForm,
     TaskReassignForm,
     run_service,

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice import workflow_forms
-from backoffice.access import backoffice_view
-from backoffice.access import is_director
+from backoffice.access import backoffice_view, is_director
 from backoffice.forms import LineAddForm, PlanNeedsForm, ReassignForm, SupportOpenForm, run_service
 from backoffice.selectors import lists as list_selectors
 from backoffice.selectors import supports as selectors
