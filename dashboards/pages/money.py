@@ -136,8 +136,16 @@ def _draw_units(table, options, title):
 
 
 def _draw_summary(table, options, title):
-    frame = table.frame.melt(id_vars=["level"], value_vars=["hoover", "gini", "theil"])
-    frame["variable"] = frame["variable"].map(lambda name: str(INDEX_NAMES[name]))
+    # The summary in long form, index by index (what ``melt`` gave, built from three short
+    # lists: the melt cost more than the chart; B5).
+    levels = table.frame["level"].tolist()
+    frame = pd.DataFrame(
+        {
+            "level": levels * len(INDEX_NAMES),
+            "variable": [str(label) for label in INDEX_NAMES.values() for _level in levels],
+            "value": [value for name in INDEX_NAMES for value in table.frame[name].tolist()],
+        }
+    )
     long = Table(
         frame,
         [

@@ -1,6 +1,7 @@
 """At the département level the equity page's map and units table show the same cells (B5):
 the map's table is the units table relabelled, its cells formatted once for both. What each
-prints must be what a table of its own printed before."""
+prints must be what a table of its own printed before; the summary's chart, built without
+``melt``, what the melted summary drew."""
 
 import pandas as pd
 import pytest
@@ -8,6 +9,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from crm.roles import Role
+from dashboards import figures
+from dashboards.pages import money
 from dashboards.pages.base import Options
 from dashboards.pages.money import _unit_columns
 from dashboards.selectors import equity
@@ -120,3 +123,40 @@ def test_the_map_and_units_panels_print_what_their_own_tables_printed(client, re
         assert [figure for _id, figure in block["figures"]] == drawn
     if resource == "cases":  # 3 cases in Ille-et-Vilaine, 1 in the Rhône
         assert "&lt; 5" in str(map_block["rows_html"])
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_the_summary_chart_is_what_the_melted_summary_drew(missing):
+    # ``_draw_summary`` builds the long form itself (B5): the same figure as with ``melt``.
+    summary = pd.DataFrame(
+        {
+            "level": ["département", "région", "union régionale"],
+            "units": [101, 18, 9],
+            "hoover": [0.1234567, 0.05, None if missing else 0.02],
+            "gini": [0.31, 0.2, 0.1],
+            "theil": [0.15, float("nan") if missing else 0.07, 0.03],
+        }
+    )
+    table = Table(summary, _summary_columns())
+    frame = summary.melt(id_vars=["level"], value_vars=["hoover", "gini", "theil"])
+    frame["variable"] = frame["variable"].map(lambda name: str(money.INDEX_NAMES[name]))
+    long = Table(
+        frame,
+        [
+            Column("level", "Territoire", "text"),
+            Column("variable", "Indice", "text"),
+            Column("value", "Valeur", "decimal"),
+        ],
+    )
+    melted = figures.bars(long, x="variable", y="value", group="level", title="Indices")
+    assert money._draw_summary(table, Options(), "Indices") == [melted]
+
+
+def _summary_columns() -> list[Column]:
+    return [
+        Column("level", "Territoire", "text"),
+        Column("units", "Unités", "integer"),
+        Column("hoover", "Hoover", "decimal"),
+        Column("gini", "Gini", "decimal"),
+        Column("theil", "Theil", "decimal"),
+    ]
