@@ -180,7 +180,7 @@ class Table:
                 words = {True: str(_("yes")), False: str(_("no"))}
                 texts = ["–" if _missing(value) else words[bool(value)] for value in values]
             else:
-                texts = [format_value(value, kind, separators) for value in values]
+                texts = column_texts(values, kind, separators)
             self._texts[key] = [
                 SUPPRESSED if hidden else text
                 for text, hidden in zip(texts, self._hidden(key), strict=True)
@@ -322,6 +322,25 @@ def format_value(value, kind: str, separators=None) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return "–"
     return number_format(float(value), 1, force_grouping=True, separators=separators)
+
+
+def column_texts(values: list, kind: str, separators=None) -> list[str]:
+    """``format_value`` of each value, a whole column at once: the columns most cells are in
+    (names, codes, counts, populations, indices) without the per-cell dispatch (B5). Any
+    other column, or one with a value these paths do not expect, goes cell by cell."""
+    separators = separators or _separators(get_language())
+    _decimal, grouping, thousand_sep = separators
+    if kind == "text" and all(type(value) is str for value in values):
+        return list(values)
+    if kind in ("count", "integer", "index") and grouping == 3:
+        types = {type(value) for value in values}
+        if types <= {int} and kind != "index":
+            return [f"{value:,}".replace(",", thousand_sep) for value in values]
+        if types <= {float} and all(math.isfinite(value) for value in values):
+            # ``_plain`` rounds to 6 places first; counts are then cut, indices rounded.
+            cut = int if kind != "index" else round
+            return [f"{cut(round(value, 6)):,}".replace(",", thousand_sep) for value in values]
+    return [format_value(value, kind, separators) for value in values]
 
 
 CSV_UNITS = {"money": " (€)", "share": " (%)", "days": " (j)"}
