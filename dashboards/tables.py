@@ -64,20 +64,63 @@ class Column:
 
 
 @dataclass
+class _Formats:
+    """What a table computed from its frame and mask, shared with its relabelled copies
+    (``Table.relabelled``): the texts of each column, its hidden cells, and the suppressed
+    table's own ``_Formats`` once ``suppress`` ran."""
+
+    texts: dict = field(default_factory=dict)
+    hidden: dict = field(default_factory=dict)
+    suppressed: tuple | None = None  # (mask, _Formats) of the suppressed table
+    rows_html: SafeString | None = None
+
+
+@dataclass
 class Table:
     frame: pd.DataFrame
     columns: list[Column]
     suppressed: pd.DataFrame | None = field(default=None)  # boolean mask, same shape
     # A column's texts, formatted once: the HTML table and the charts both print them.
-    # Not an init field, so ``replace`` (``suppress``) starts a new table with an empty one.
-    _texts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    _hidden_columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Not an init field, so ``replace`` (``suppress``) starts a new table with empty ones.
+    _formats: _Formats = field(default_factory=_Formats, init=False, repr=False, compare=False)
+
+    @property
+    def _texts(self) -> dict:
+        return self._formats.texts
+
+    @property
+    def _hidden_columns(self) -> dict:
+        return self._formats.hidden
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
+    def relabelled(self, columns: list[Column]) -> Table:
+        """The same cells under other labels (the map and the units table of the equity
+        page at the département level): the frame, the mask and every text are shared, so
+        each cell is formatted once for both. The columns must be the same but for their
+        labels (same keys, kinds and guards, in the same order)."""
+        if [(c.key, c.kind, c.guarded_by) for c in columns] != [
+            (c.key, c.kind, c.guarded_by) for c in self.columns
+        ]:
+            raise ValueError("a relabelled table keeps its columns' keys, kinds and guards")
+        table = replace(self, columns=columns)
+        table._formats = self._formats
+        return table
+
     def suppress(self) -> Table:
-        """The same table with small cells hidden (mask in ``suppressed``)."""
+        """The same table with small cells hidden (mask in ``suppressed``). Computed once for
+        a table and its relabelled copies."""
+        if self._formats.suppressed is None:
+            mask, hidden = self._mask()
+            self._formats.suppressed = (mask, _Formats(hidden=hidden))
+        mask, formats = self._formats.suppressed
+        table = replace(self, suppressed=mask)
+        table._formats = formats
+        return table
+
+    def _mask(self) -> tuple[pd.DataFrame, dict[str, list[bool]]]:
+        """The mask, and its columns as lists (what ``_hidden`` reads) when already at hand."""
         frame = self.frame
         # Each guard's small counts once, the mask built in one go (not a column assignment
         # per guarded column: six columns are guarded by the same count on most pages; B5).
@@ -91,7 +134,7 @@ class Table:
             for column in self.columns:
                 for guard in column.guarded_by:
                     mask[column.key] |= small[guard]
-            return replace(self, suppressed=mask)
+            return mask, {}
         nothing = np.zeros(len(frame), dtype=bool)
         columns = {}
         for column in self.columns:
@@ -99,7 +142,13 @@ class Table:
             for guard in column.guarded_by:
                 hidden = hidden | small[guard]
             columns[column.key] = hidden
-        return replace(self, suppressed=pd.DataFrame(columns, index=frame.index, columns=keys))
+        if not columns:
+            return pd.DataFrame(columns, index=frame.index, columns=keys), {}
+        # One boolean block (a frame from a dict of columns cost ten times more; B5).
+        mask = pd.DataFrame(
+            np.column_stack(list(columns.values())), index=frame.index, columns=keys
+        )
+        return mask, {key: hidden.tolist() for key, hidden in columns.items()}
 
     def is_hidden(self, row_index, key: str) -> bool:
         return self.suppressed is not None and bool(self.suppressed.at[row_index, key])
@@ -131,7 +180,7 @@ class Table:
                 words = {True: str(_("yes")), False: str(_("no"))}
                 texts = ["–" if _missing(value) else words[bool(value)] for value in values]
             else:
-                texts = [format_value(value, kind, separators) for value in values]
+                texts = column_texts(values, kind, separators)
             self._texts[key] = [
                 SUPPRESSED if hidden else text
                 for text, hidden in zip(texts, self._hidden(key), strict=True)
@@ -146,13 +195,19 @@ class Table:
         """The table's body rows (``rows``, else ``self.rows()``) as HTML, each cell escaped
         once: what the template loop ``<tr>{% for value in row %}<td>{{ value }}</td>{%
         endfor %}</tr>`` printed, without a template node per cell (a hundred-row table has a
-        thousand cells; B5). ``html.escape`` is what Django's ``escape`` calls."""
-        return mark_safe(
+        thousand cells; B5). ``html.escape`` is what Django's ``escape`` calls. The table's own
+        rows are written once for it and its relabelled copies."""
+        if rows is None and self._formats.rows_html is not None:
+            return self._formats.rows_html
+        written = mark_safe(
             "".join(
                 "<tr>" + "".join(["<td>" + html.escape(value) + "</td>" for value in row]) + "</tr>"
                 for row in (self.rows() if rows is None else rows)
             )
         )
+        if rows is None:
+            self._formats.rows_html = written
+        return written
 
     def headers(self) -> list[str]:
         return [str(column.label) for column in self.columns]
@@ -267,6 +322,25 @@ def format_value(value, kind: str, separators=None) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return "–"
     return number_format(float(value), 1, force_grouping=True, separators=separators)
+
+
+def column_texts(values: list, kind: str, separators=None) -> list[str]:
+    """``format_value`` of each value, a whole column at once: the columns most cells are in
+    (names, codes, counts, populations, indices) without the per-cell dispatch (B5). Any
+    other column, or one with a value these paths do not expect, goes cell by cell."""
+    separators = separators or _separators(get_language())
+    _decimal, grouping, thousand_sep = separators
+    if kind == "text" and all(type(value) is str for value in values):
+        return list(values)
+    if kind in ("count", "integer", "index") and grouping == 3:
+        types = {type(value) for value in values}
+        if types <= {int} and kind != "index":
+            return [f"{value:,}".replace(",", thousand_sep) for value in values]
+        if types <= {float} and all(math.isfinite(value) for value in values):
+            # ``_plain`` rounds to 6 places first; counts are then cut, indices rounded.
+            cut = int if kind != "index" else round
+            return [f"{cut(round(value, 6)):,}".replace(",", thousand_sep) for value in values]
+    return [format_value(value, kind, separators) for value in values]
 
 
 CSV_UNITS = {"money": " (€)", "share": " (%)", "days": " (j)"}

@@ -106,14 +106,13 @@ def _blocks(page, panel, tables, options):
         if options.report:
             for figure in figures:
                 figure["layout"]["width"] = REPORT_WIDTH
-        rows = table.rows()
         blocks.append(
             {
                 "perimeter": perimeter,
                 "table": table,
                 "headers": table.headers(),
-                "rows": rows,
-                "rows_html": table.rows_html(rows),
+                "rows": table.rows(),
+                "rows_html": table.rows_html(),
                 "figures": [
                     (f"fig-{page.slug}-{panel.slug}-{index}-{n}", figure)
                     for n, figure in enumerate(figures)

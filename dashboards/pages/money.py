@@ -39,9 +39,9 @@ def _unit_columns(options, level_label) -> list[Column]:
     ]
 
 
-def _result(query, options) -> equity.EquityResult:
-    # The page asks each panel separately; one computation per request and perimeter.
-    key = (
+def _key(query, options) -> tuple:
+    # Each panel gets its own query (its own ``now``): the request's filters and perimeter.
+    return (
         query.start,
         query.end,
         query.kind,
@@ -50,6 +50,11 @@ def _result(query, options) -> equity.EquityResult:
         options.resource,
         options.level,
     )
+
+
+def _result(query, options) -> equity.EquityResult:
+    # The page asks each panel separately; one computation per request and perimeter.
+    key = _key(query, options)
     cache = options.extra.setdefault("equity", {})
     if key not in cache:
         cache[key] = equity.equity(query, options.resource, options.level)
@@ -57,17 +62,24 @@ def _result(query, options) -> equity.EquityResult:
 
 
 def _map(query, options):
-    return Table(
-        _result(query, options).departements.reset_index(drop=True),
-        _unit_columns(options, _("Département")),
-    )
+    columns = _unit_columns(options, _("Département"))
+    if options.level == "departement":
+        # The units are the départements: the map shares the units table's cells (mask and
+        # texts), formatted once for both (B5); only the name column's label differs.
+        return _units(query, options).relabelled(columns)
+    return Table(_result(query, options).departements.reset_index(drop=True), columns)
 
 
 def _units(query, options):
-    return Table(
-        _result(query, options).units.reset_index(drop=True),
-        _unit_columns(options, equity.LEVELS[options.level]),
-    )
+    # One table per request and perimeter: the map may share it (``_map``).
+    key = _key(query, options)
+    tables = options.extra.setdefault("equity_tables", {})
+    if key not in tables:
+        tables[key] = Table(
+            _result(query, options).units.reset_index(drop=True),
+            _unit_columns(options, equity.LEVELS[options.level]),
+        )
+    return tables[key]
 
 
 def _under_served(query, options):
@@ -124,8 +136,16 @@ def _draw_units(table, options, title):
 
 
 def _draw_summary(table, options, title):
-    frame = table.frame.melt(id_vars=["level"], value_vars=["hoover", "gini", "theil"])
-    frame["variable"] = frame["variable"].map(lambda name: str(INDEX_NAMES[name]))
+    # The summary in long form, index by index (what ``melt`` gave, built from three short
+    # lists: the melt cost more than the chart; B5).
+    levels = table.frame["level"].tolist()
+    frame = pd.DataFrame(
+        {
+            "level": levels * len(INDEX_NAMES),
+            "variable": [str(label) for label in INDEX_NAMES.values() for _level in levels],
+            "value": [value for name in INDEX_NAMES for value in table.frame[name].tolist()],
+        }
+    )
     long = Table(
         frame,
         [

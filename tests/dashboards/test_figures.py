@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboards import figures
+from dashboards import figures, tables
 from dashboards.tables import Column, Table
 
 
@@ -218,3 +218,39 @@ def test_the_suppression_mask_hides_every_cell_guarded_by_a_small_count():
     assert mask["value"].tolist() == [False, True, True, False, False]
     with translation.override("fr"):
         assert table.texts("value") == ["1,0", "< 5", "< 5", "4,0", "5,0"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", sorted(tables.KINDS - {"bool"}))
+def test_a_column_formatted_at_once_is_each_cell_formatted(kind, language):
+    # Table.texts formats a column at once (tables.column_texts, B5): each text must be what
+    # format_value gives the cell, whatever the column holds.
+    import random
+
+    from django.utils import translation
+
+    rng = random.Random(kind)
+    samples = [
+        [rng.randint(-(10**7), 10**9) for _ in range(200)] + [0, -1, 10**15],
+        [rng.uniform(-1e6, 1e9) for _ in range(200)] + [0.0, -0.0, 2.9999999, 0.5, 1.5, 2.5],
+        [rng.uniform(0, 250) for _ in range(200)] + [49.5, 50.5, 99.9999996, 1e-7],
+        [1.0, float("nan"), 3.0],
+        [1, None, 3],
+        [1e300, 1.0],
+        [True, 2],
+        ["Ain", "Côte-d'Or", "<b>"],
+        ["Ain", None],
+        [],
+    ]
+
+    def outcome(compute):  # a text, or the error a value that kind cannot take raises
+        try:
+            return compute()
+        except Exception as error:
+            return type(error)
+
+    with translation.override(language):
+        for values in samples:
+            assert outcome(lambda values=values: tables.column_texts(values, kind)) == outcome(
+                lambda values=values: [tables.format_value(value, kind) for value in values]
+            ), values
