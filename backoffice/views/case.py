@@ -28,6 +28,7 @@ from backoffice.views.common import (
     done_redirect,
     fragment_or_page,
     refused_status,
+    transition_form_response,
 )
 from crm.form_errors import add_refusal
 from financement.models import FinancingLine
@@ -98,19 +99,12 @@ def _transition_response(request, case, form):
     """Run the form's transition; to the case page when done, the form again when refused."""
     if request.method == "POST" and workflow_forms.run_case_transition(form, user=request.user):
         return _done(request, case, form.label)
-    status = refused_status(request) if request.method == "POST" else 200
     context = {
         "case": case,
         "form": form,
         "action": reverse("backoffice:case_transition", args=[case.pk, form.name]),
     }
-    return fragment_or_page(
-        request,
-        "backoffice/_transition_form.html",
-        "backoffice/transition_page.html",
-        context,
-        status,
-    )
+    return transition_form_response(request, context)
 
 
 @backoffice_view
@@ -312,11 +306,4 @@ def line_transition(request, pk: int, line_pk: int, name: str):
         "form": form,
         "action": reverse("backoffice:line_transition", args=[case.pk, line.pk, name]),
     }
-    status = refused_status(request) if request.method == "POST" else 200
-    return fragment_or_page(
-        request,
-        "backoffice/_transition_form.html",
-        "backoffice/transition_page.html",
-        context,
-        status,
-    )
+    return transition_form_response(request, context)

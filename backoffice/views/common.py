@@ -39,3 +39,16 @@ def done_redirect(request, url: str, label: str):
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def transition_form_response(request, context: dict):
+    """A transition's form, in the modal (htmx) or on its own page; 422 once a POST was
+    refused (the form then carries the reasons)."""
+    status = refused_status(request) if request.method == "POST" else 200
+    return fragment_or_page(
+        request,
+        "backoffice/_transition_form.html",
+        "backoffice/transition_page.html",
+        context,
+        status,
+    )

@@ -14,7 +14,7 @@ from backoffice.access import backoffice_view, is_director
 from backoffice.forms import LineAddForm, PlanNeedsForm, ReassignForm, SupportOpenForm, run_service
 from backoffice.selectors import lists as list_selectors
 from backoffice.selectors import supports as selectors
-from backoffice.views.common import UNPROCESSABLE, done_redirect, fragment_or_page, refused_status
+from backoffice.views.common import UNPROCESSABLE, done_redirect, transition_form_response
 from backoffice.views.lists import list_page, organisation_context
 from crm.models import Organisation
 from financement import services
@@ -80,15 +80,7 @@ def _done(request, support, label):
 
 
 def _transition_form_response(request, support, form, action: str):
-    status = refused_status(request) if request.method == "POST" else 200
-    context = {"support": support, "form": form, "action": action}
-    return fragment_or_page(
-        request,
-        "backoffice/_transition_form.html",
-        "backoffice/transition_page.html",
-        context,
-        status,
-    )
+    return transition_form_response(request, {"support": support, "form": form, "action": action})
 
 
 @backoffice_view
