@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from api import services as api_services
 from crm.roles import Role
+from financement import services as financement_services
 from tests.factories import OrganisationFactory, PartnerFactory, PersonFactory, staff_user
 from tests.transmission.factories import CaseFactory
 from transmission import services as transmission_services
@@ -55,6 +56,15 @@ def build_world() -> dict:
         assignee=users["officer_ur1"],
         minutes_spent=None,
     )
+    cooperative = OrganisationFactory(
+        postal_code="35000",
+        name="Coopérative témoin",
+        cooperative_type="scop",
+        cooperative_since=datetime.date(2019, 1, 1),
+    )
+    support = financement_services.support_request_open(
+        organisation=cooperative, need="development", by=users["officer_ur1"]
+    )
     lead = LeadSubmission.objects.create(
         partner=partner_a, case=case, kind=case.kind, raw_body="{}", payload={}
     )
@@ -68,6 +78,8 @@ def build_world() -> dict:
         "case": case,
         "task": task,
         "lead": lead,
+        "cooperative": cooperative,
+        "support": support,
     }
 
 

@@ -148,6 +148,28 @@ ROUTES: dict[str, Route] = {
         lambda w: f"/dossiers/{w['case'].pk}/financement/999999/approve/",
         expect(LOGIN, LOGIN, LOGIN, 404, 404, 404, 404, 403, 403),
     ),
+    # Supports to existing cooperatives: the same rules as a case's page and its financing.
+    "backoffice:supports": Route(lambda w: "/accompagnements/", BO_LIST),
+    "backoffice:support": Route(lambda w: f"/accompagnements/{w['support'].pk}/", BO_ROW),
+    "backoffice:support_transition": Route(
+        lambda w: f"/accompagnements/{w['support'].pk}/transitions/start_assessment/", BO_ROW
+    ),
+    "backoffice:support_line_transition": Route(
+        lambda w: f"/accompagnements/{w['support'].pk}/financement/999999/approve/",
+        expect(LOGIN, LOGIN, LOGIN, 404, 404, 404, 404, 403, 403),
+    ),
+    "backoffice:support_plan": Route(
+        lambda w: f"/accompagnements/{w['support'].pk}/besoins/", POST_ONLY
+    ),
+    "backoffice:support_line_add": Route(
+        lambda w: f"/accompagnements/{w['support'].pk}/financement/", POST_ONLY
+    ),
+    "backoffice:support_reassign": Route(
+        lambda w: f"/accompagnements/{w['support'].pk}/reattribuer/", POST_ONLY
+    ),
+    "backoffice:support_open": Route(
+        lambda w: f"/organisations/{w['cooperative'].pk}/accompagnement/", POST_ONLY
+    ),
     "backoffice:organisations": Route(lambda w: "/organisations/", BO_LIST),
     "backoffice:organisation": Route(lambda w: f"/organisations/{w['organisation'].pk}/", BO_ROW),
     "backoffice:people": Route(lambda w: "/personnes/", BO_LIST),
@@ -219,6 +241,8 @@ ADMIN_MODELS: dict[str, dict] = {
     "financement.financingplan": STAFF_READ,
     "financement.instrument": STAFF_READ,
     "financement.linedecision": STAFF_READ,
+    "financement.supportrequest": STAFF_READ,
+    "financement.supportstatuschange": STAFF_READ,
     "followup.annualreview": STAFF_READ,
     "followup.cooperativefollowup": STAFF_READ,
     "transmission.case": STAFF_READ,
