@@ -122,33 +122,43 @@ def _refused_page(request, support, **forms_):
     )
 
 
+def _draft(request, pk: int, form_class, form_name: str, service, message):
+    """A change to the support's plan (its needs, a new line) through ``service(plan, data)``:
+    back to the plan when done, the page with the form's refusals otherwise."""
+    support = support_or_404(request.user, pk)
+    plan, _lines = selectors.support_plan(user=request.user, support=support)
+    form = form_class(request.POST)
+    if not run_service(form, lambda data: service(plan=plan, by=request.user, **data)):
+        return _refused_page(request, support, **{form_name: form})
+    messages.success(request, message)
+    return redirect(reverse("backoffice:support", args=[support.pk]) + "#plan-title")
+
+
 @require_POST
 @backoffice_view
 def support_plan(request, pk: int):
     """The needs of the support's plan."""
-    support = support_or_404(request.user, pk)
-    plan, _lines = selectors.support_plan(user=request.user, support=support)
-    form = PlanNeedsForm(request.POST)
-    if not run_service(
-        form, lambda data: services.financing_plan_update(plan=plan, by=request.user, **data)
-    ):
-        return _refused_page(request, support, plan_form=form)
-    messages.success(request, _("The needs have been saved."))
-    return redirect(reverse("backoffice:support", args=[support.pk]) + "#plan-title")
+    return _draft(
+        request,
+        pk,
+        PlanNeedsForm,
+        "plan_form",
+        services.financing_plan_update,
+        _("The needs have been saved."),
+    )
 
 
 @require_POST
 @backoffice_view
 def support_line_add(request, pk: int):
-    support = support_or_404(request.user, pk)
-    plan, _lines = selectors.support_plan(user=request.user, support=support)
-    form = LineAddForm(request.POST)
-    if not run_service(
-        form, lambda data: services.financing_line_create(plan=plan, by=request.user, **data)
-    ):
-        return _refused_page(request, support, line_form=form)
-    messages.success(request, _("The financing line has been added."))
-    return redirect(reverse("backoffice:support", args=[support.pk]) + "#plan-title")
+    return _draft(
+        request,
+        pk,
+        LineAddForm,
+        "line_form",
+        services.financing_line_create,
+        _("The financing line has been added."),
+    )
 
 
 @require_POST

@@ -261,6 +261,21 @@ MONEY_COLUMNS = [
 ]
 
 
+# Resources committed, by the movement, its share and the leverage: the same four columns
+# wherever money is summed (totals, by holder, by UR and year).
+LEVERAGE_COLUMNS = [
+    Column("committed", _("Resources committed"), "money", guards=("cases",)),
+    Column(
+        "movement_committed",
+        _("Committed by the movement's tools"),
+        "money",
+        guards=("cases",),
+    ),
+    Column("movement_share", _("Movement tools' share"), "share", guards=("cases",)),
+    Column("leverage", _("Leverage"), "ratio", guards=("cases",)),
+]
+
+
 def _families(query, options):
     frame = financing.by_family(query)
     guarantee = str(InstrumentFamily.GUARANTEE.label)
@@ -290,15 +305,7 @@ def _totals(query, options):
     return Table(
         frame,
         [
-            Column("committed", _("Resources committed"), "money", guards=("cases",)),
-            Column(
-                "movement_committed",
-                _("Committed by the movement's tools"),
-                "money",
-                guards=("cases",),
-            ),
-            Column("movement_share", _("Movement tools' share"), "share", guards=("cases",)),
-            Column("leverage", _("Leverage"), "ratio", guards=("cases",)),
+            *LEVERAGE_COLUMNS,
             Column("disbursed", _("Disbursed"), "money", guards=("cases",)),
             Column("cases", _("Cases financed")),
         ],
@@ -317,15 +324,7 @@ def _holders(query, options):
         frame,
         [
             Column("existing", _("Financed"), "text"),
-            Column("committed", _("Resources committed"), "money", guards=("cases",)),
-            Column(
-                "movement_committed",
-                _("Committed by the movement's tools"),
-                "money",
-                guards=("cases",),
-            ),
-            Column("movement_share", _("Movement tools' share"), "share", guards=("cases",)),
-            Column("leverage", _("Leverage"), "ratio", guards=("cases",)),
+            *LEVERAGE_COLUMNS,
             Column("cases", _("Plans financed")),
         ],
     )
@@ -342,15 +341,7 @@ def _leverage(query, options):
         [
             Column("regional_union", _("Regional union"), "text"),
             Column("year", _("Year"), "text"),
-            Column("committed", _("Resources committed"), "money", guards=("cases",)),
-            Column(
-                "movement_committed",
-                _("Committed by the movement's tools"),
-                "money",
-                guards=("cases",),
-            ),
-            Column("movement_share", _("Movement tools' share"), "share", guards=("cases",)),
-            Column("leverage", _("Leverage"), "ratio", guards=("cases",)),
+            *LEVERAGE_COLUMNS,
             Column("cases", _("Cases financed")),
         ],
     )
