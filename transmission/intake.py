@@ -11,21 +11,16 @@ rule about what a lead may be lives here, so any caller gets the same answers.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +28,16 @@ from django.utils.translation import gettext as _
 from crm import services as crm_services
 from crm.actors import SYSTEM
 from crm.constraints import field_check_violated
-from crm.models import Departement, LawfulBasis, Organisation, Partner, Person, RegionalUnion
+from crm.joined_rows import JoinedSelect, link
+from crm.models import (
+    Departement,
+    LawfulBasis,
+    OfficerProfile,
+    Organisation,
+    Partner,
+    Person,
+    RegionalUnion,
+)
 from crm.naf import naf_version_for, validate_naf_code
 from crm.roles import Role
 from crm.territories import (
@@ -115,26 +119,51 @@ def lead_assignee(regional_union: RegionalUnion):
 
     Least loaded: the active officer of the UR with the fewest open cases, lowest id on a tie.
     """
-    # One statement: the rule is a condition of the query (no officer under the
-    # unassigned-queue rule), the profile comes with the officer (case_create checks it).
-    queue_rule = LeadAssignmentRule.objects.filter(
-        regional_union=regional_union, mode=LeadAssignmentMode.UNASSIGNED_QUEUE
-    )
-    return (
-        get_user_model()
-        .objects.select_related("officer_profile")
-        .filter(
-            ~Exists(queue_rule),
-            is_active=True,
-            officer_profile__role=Role.OFFICER,
-            officer_profile__regional_union=regional_union,
+    # One hand-written statement (issue 14: this runs on every new lead, and compiling the
+    # ORM's join and GROUP BY cost more than running it): the rule is a condition of the
+    # query (no officer under the unassigned-queue rule), each officer's open cases are
+    # counted on the partial index ``case_open_by_officer``, the profile comes with the
+    # officer (case_create checks it).
+    sql, joined = _assignee_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *OPEN_STAGES,
+                regional_union.pk,
+                LeadAssignmentMode.UNASSIGNED_QUEUE,
+                Role.OFFICER,
+                regional_union.pk,
+            ],
         )
-        .annotate(
-            open_cases=Count("assigned_cases", filter=Q(assigned_cases__stage__in=OPEN_STAGES))
-        )
-        .order_by("open_cases", "pk")
-        .first()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    officer, profile = joined.instances(row)
+    link(officer, "officer_profile", profile)
+    link(profile, "user", officer)
+    return officer
+
+
+@functools.cache
+def _assignee_sql() -> tuple[str, JoinedSelect]:
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    joined = JoinedSelect(((user_model, "u"), (OfficerProfile, "p")))
+    officer_column = quote(Case._meta.get_field("assigned_officer").column)
+    stages = ", ".join(["%s"] * len(OPEN_STAGES))
+    sql = (
+        f"SELECT {joined.columns()}, "
+        f"(SELECT COUNT(*) FROM {quote(Case._meta.db_table)} c "
+        f"WHERE c.{officer_column} = u.id AND c.stage IN ({stages})) AS open_cases "
+        f"FROM {quote(user_model._meta.db_table)} u "
+        f"JOIN {quote(OfficerProfile._meta.db_table)} p ON p.user_id = u.id "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {quote(LeadAssignmentRule._meta.db_table)} r "
+        f"WHERE r.regional_union_id = %s AND r.mode = %s) "
+        f"AND u.is_active AND p.role = %s AND p.regional_union_id = %s "
+        f"ORDER BY open_cases, u.id LIMIT 1"
     )
+    return sql, joined
 
 
 # --- What the partner sees of the case its lead joined ------------------------------------------
@@ -232,24 +261,19 @@ def lead_match(siren: str | None) -> tuple[Organisation | None, Case | None]:
     """
     if not siren:
         return None, None
-    open_cases = Case.objects.filter(stage__in=OPEN_STAGES).order_by("created_at", "pk")
-    newco_cases = open_cases.filter(cooperative_siren=siren)
-    # The newco's target is found by an uncorrelated subquery (evaluated once), so that
-    # "siren = … OR id = …" stays two index look-ups instead of a subquery per organisation.
-    newco_target = Subquery(newco_cases.values("organisation_id")[:1])
-    own_cases = open_cases.filter(organisation=OuterRef("pk"))
-    named = ExpressionWrapper(Q(siren=siren), output_field=BooleanField())
-    organisation = (
-        Organisation.objects.select_for_update(of=("self",))
-        .filter(Q(siren=siren) | Q(pk=newco_target))
-        .annotate(
-            open_case_id=Subquery(own_cases.values("pk")[:1]),
-            # The target's oldest case of this newco is the oldest of all (it was chosen so).
-            newco_case_id=Subquery(own_cases.filter(cooperative_siren=siren).values("pk")[:1]),
-        )
-        # The organisation with this SIREN wins over a newco's target (at most one of each).
-        .order_by(named.desc(), "pk")
-        .first()
+    # Hand-written (issue 14: compiling the ORM's three subqueries cost more than running
+    # them). The newco's target is found by an uncorrelated subquery (evaluated once), so
+    # that "siren = … OR id = …" stays two index look-ups instead of a subquery per
+    # organisation; the organisation with this SIREN wins over a newco's target (at most one
+    # of each), and the target's oldest case of this newco is the oldest of all.
+    stages = [*OPEN_STAGES]
+    organisation = next(
+        iter(
+            Organisation.objects.raw(
+                _match_sql(), [*stages, *stages, siren, siren, *stages, siren, siren]
+            )
+        ),
+        None,
     )
     if organisation is None:
         return None, None
@@ -268,6 +292,28 @@ def lead_match(siren: str | None) -> tuple[Organisation | None, Case | None]:
     case = Case.objects.select_related("assigned_officer__officer_profile").get(pk=case_id)
     case.organisation = organisation
     return organisation, case
+
+
+@functools.cache
+def _match_sql() -> str:
+    quote = connection.ops.quote_name
+    organisations = quote(Organisation._meta.db_table)
+    cases = quote(Case._meta.db_table)
+    select = ", ".join(f"o.{quote(f.column)}" for f in Organisation._meta.concrete_fields)
+    stages = ", ".join(["%s"] * len(OPEN_STAGES))
+    oldest = "ORDER BY c.created_at, c.id LIMIT 1"
+    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
+    return (
+        f"SELECT {select}, "
+        f"(SELECT c.id FROM {cases} c WHERE c.organisation_id = o.id "
+        f"AND c.stage IN ({stages}) {oldest}) AS open_case_id, "
+        f"(SELECT c.id FROM {cases} c WHERE c.organisation_id = o.id "
+        f"AND c.stage IN ({stages}) AND c.cooperative_siren = %s {oldest}) AS newco_case_id "
+        f"FROM {organisations} o WHERE o.siren = %s OR o.id = "
+        f"(SELECT c.organisation_id FROM {cases} c WHERE c.stage IN ({stages}) "
+        f"AND c.cooperative_siren = %s {oldest}) "
+        f"ORDER BY CASE WHEN o.siren = %s THEN 0 ELSE 1 END, o.id LIMIT 1{lock}"
+    )
 
 
 def _departement_of(company: dict[str, Any]) -> Departement:

@@ -142,3 +142,41 @@ def test_admin_creates_a_key_shown_once_and_revokes(admin_client, partner):
     )
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_an_expired_key_or_an_inactive_partners_key_is_not_found(partner):
+    key, plaintext = services.partner_key_create(partner=partner)
+    PartnerApiKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert selectors.partner_key_from_plaintext(plaintext) is None
+    PartnerApiKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() + timedelta(minutes=1))
+    assert selectors.partner_key_from_plaintext(plaintext) == key
+    partner.is_active = False
+    partner.save()
+    assert selectors.partner_key_from_plaintext(plaintext) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("overrides", [None, {"rate_per_minute": 7, "rate_per_day": None}])
+def test_the_key_comes_with_its_partner_and_rate_overrides_in_one_query(
+    partner, overrides, django_assert_num_queries, settings
+):
+    """The lookup is one hand-written statement (issue 14): what it builds is what the ORM
+    reads, relations included, and reading them costs nothing more."""
+    from api.models import PartnerApiSettings
+
+    if overrides is not None:
+        PartnerApiSettings.objects.create(partner=partner, **overrides)
+    key, plaintext = services.partner_key_create(partner=partner)
+    with django_assert_num_queries(1):
+        found = selectors.partner_key_from_plaintext(plaintext)
+        limits = selectors.partner_rate_limits(found.partner)
+        name = found.partner.name
+    expected = PartnerApiKey.objects.select_related("partner").get(pk=key.pk)
+    assert {f.attname: getattr(found, f.attname) for f in PartnerApiKey._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in PartnerApiKey._meta.concrete_fields
+    }
+    assert timezone.is_aware(found.created_at)
+    assert name == partner.name and found.partner.created_at == expected.partner.created_at
+    assert limits.per_minute == (7 if overrides else settings.RELEVE_API_RATE_PER_MINUTE)
+    assert limits.per_day == settings.RELEVE_API_RATE_PER_DAY

@@ -103,6 +103,19 @@ def test_least_loaded_counts_open_cases_only_and_breaks_ties_by_id():
     assert intake.lead_assignee(ouest) == first
 
 
+def test_the_assignee_comes_with_its_profile_in_one_query(django_assert_num_queries):
+    officer = staff_user(Role.OFFICER, "ouest")
+    staff_user(Role.DIRECTOR, "ouest")  # not an officer: never assigned a lead
+    ouest = regional_union("ouest")
+    with django_assert_num_queries(1):
+        assignee = intake.lead_assignee(ouest)
+        profile = assignee.officer_profile
+        assert profile.user is assignee
+    assert assignee == officer and assignee.username == officer.username
+    assert profile == officer.officer_profile and profile.regional_union_id == ouest.pk
+    assert assignee.date_joined == officer.date_joined
+
+
 def test_no_officer_in_the_ur_means_unassigned(partner):
     lead = intake.lead_submit(partner=partner, data=data(), raw_body="{}")
     assert lead.case.assigned_officer is None

@@ -15,6 +15,7 @@ from crm.models import Organisation, Partner, RegionalUnion
 from crm.workflow_engine import fsm_transition
 from transmission.choices import (
     ACTIVE_STAGES,
+    OPEN_STAGES,
     AbandonReason,
     CaseKind,
     CaseRoute,
@@ -173,6 +174,13 @@ class Case(FSMModelMixin, models.Model):
                 fields=["cooperative_siren"],
                 condition=~Q(cooperative_siren=""),
                 name="case_cooperative_siren_given",
+            ),
+            # A new lead goes to the UR's least loaded officer: each officer's open cases
+            # are counted on this index alone (transmission.intake.lead_assignee).
+            models.Index(
+                fields=["assigned_officer"],
+                condition=Q(stage__in=OPEN_STAGES),
+                name="case_open_by_officer",
             ),
         ]
         constraints = [
