@@ -2,8 +2,8 @@
 
 Exits 1 when a goal is missed. The bench databases (``releve_bench`` and, for B6, a tenth of
 the scale in ``releve_bench_small``) are created and dropped here (``--keep`` keeps them;
-``--reuse`` runs the benchmarks again on kept databases, without generating anything: at
-100k, generate once, measure as often as the code changes)."""
+``--reuse`` runs the benchmarks again on kept databases, migrated to the current code but
+without generating anything: at 100k, generate once, measure as often as the code changes)."""
 
 from __future__ import annotations
 
@@ -113,6 +113,15 @@ def main(argv: list[str] | None = None) -> int:
         from bench import benchmarks, data, harness, results
 
         if args.reuse:
+            # Kept data, current code: its migrations first (an index added since, say).
+            data.prepare_schema()
+            if with_small:
+                subprocess.run(
+                    [sys.executable, "-m", "bench.prepare", "--migrate-only"],
+                    cwd=ROOT,
+                    env={**os.environ, "BENCH_DATABASE_URL": small_url},
+                    check=True,
+                )
             fixtures = data.Fixtures.load(kept)
             print(f"Reusing {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows")
         else:

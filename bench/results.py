@@ -6,6 +6,7 @@ import os
 import platform
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -50,6 +51,12 @@ def render(
         "- Every figure is the median of interleaved runs (A B B A …) against its baseline "
         "measured in the same run; the ratio is figure / baseline.",
         f"- Harness wall time: {seconds:,.0f} s",
+        "- Partner throttles' counters: "
+        + (
+            f"Redis ({settings.BENCH_REDIS_URL.rpartition('@')[2]}), as in production"
+            if getattr(settings, "BENCH_REDIS_URL", None)
+            else "the database's cache table (no Redis answered)"
+        ),
         "",
         "| id | what | figure | baseline | ratio | goal | result |",
         "|---|---|---|---|---|---|---|",

@@ -6,6 +6,7 @@ replaced by ``releve_bench``: the harness creates and drops it, never the workin
 """
 
 import os
+import socket
 import warnings
 
 import environ
@@ -26,6 +27,31 @@ def bench_database_url() -> str:
     head, _sep, _name = base.rpartition("/")
     return f"{head}/{BENCH_DEFAULT_NAME}"
 
+
+def bench_redis_url() -> str | None:
+    """The Redis the bench server counts the partner throttles in, as production does with
+    several app servers (README, "Past one machine"): ``REDIS_URL`` or, failing that, the
+    local Redis when one answers; None (the database's cache table) when there is none."""
+    explicit = os.environ.get("REDIS_URL")
+    if explicit:
+        return explicit
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return "redis://127.0.0.1:6379/15"
+    except OSError:
+        return None
+
+
+BENCH_REDIS_URL = bench_redis_url()
+if BENCH_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": BENCH_REDIS_URL,
+            # Apart from whatever else this Redis holds.
+            "KEY_PREFIX": "releve-bench",
+        }
+    }
 
 DATABASES = {**DATABASES, "default": environ.Env.db_url_config(bench_database_url())}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
