@@ -27,6 +27,7 @@ from backoffice.views.common import (
     case_or_404,
     done_redirect,
     fragment_or_page,
+    line_transition_response,
     refused_status,
     transition_form_response,
 )
@@ -294,16 +295,11 @@ def line_transition(request, pk: int, line_pk: int, name: str):
         line = case_page.line_of_case_get(user=request.user, case=case, pk=line_pk)
     except FinancingLine.DoesNotExist:
         raise Http404 from None
-    if name not in {option.name for option in workflow_forms.line_transitions(line, request.user)}:
-        raise Http404
-    data = request.POST if request.method == "POST" else None
-    form = workflow_forms.LineTransitionForm(data, line=line, name=name, user=request.user)
-    if request.method == "POST" and workflow_forms.run_line_transition(form, user=request.user):
-        return _done(request, case, form.label)
-    context = {
-        "case": case,
-        "line": line,
-        "form": form,
-        "action": reverse("backoffice:line_transition", args=[case.pk, line.pk, name]),
-    }
-    return transition_form_response(request, context)
+    return line_transition_response(
+        request,
+        holder={"case": case},
+        line=line,
+        name=name,
+        action=reverse("backoffice:line_transition", args=[case.pk, line.pk, name]),
+        done=lambda label: _done(request, case, label),
+    )

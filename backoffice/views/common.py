@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from backoffice import workflow_forms
 from backoffice.selectors.case_page import case_page_get
 from transmission.models import Case
 
@@ -51,4 +52,19 @@ def transition_form_response(request, context: dict):
         "backoffice/transition_page.html",
         context,
         status,
+    )
+
+
+def line_transition_response(request, *, holder: dict, line, name: str, action: str, done):
+    """A financing line's decision, for the plan of a case or of a support: 404 for a
+    decision the line cannot take (or the user may not make), else its form; ``done`` answers
+    a decision taken (``holder``: the template's name for the plan's holder, and it)."""
+    if name not in {option.name for option in workflow_forms.line_transitions(line, request.user)}:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = workflow_forms.LineTransitionForm(data, line=line, name=name, user=request.user)
+    if request.method == "POST" and workflow_forms.run_line_transition(form, user=request.user):
+        return done(form.label)
+    return transition_form_response(
+        request, {**holder, "line": line, "form": form, "action": action}
     )

@@ -14,7 +14,12 @@ from backoffice.access import backoffice_view, is_director
 from backoffice.forms import LineAddForm, PlanNeedsForm, ReassignForm, SupportOpenForm, run_service
 from backoffice.selectors import lists as list_selectors
 from backoffice.selectors import supports as selectors
-from backoffice.views.common import UNPROCESSABLE, done_redirect, transition_form_response
+from backoffice.views.common import (
+    UNPROCESSABLE,
+    done_redirect,
+    line_transition_response,
+    transition_form_response,
+)
 from backoffice.views.lists import list_page, organisation_context
 from crm.models import Organisation
 from financement import services
@@ -79,10 +84,6 @@ def _done(request, support, label):
     return done_redirect(request, reverse("backoffice:support", args=[support.pk]), label)
 
 
-def _transition_form_response(request, support, form, action: str):
-    return transition_form_response(request, {"support": support, "form": form, "action": action})
-
-
 @backoffice_view
 def support_transition(request, pk: int, name: str):
     support = support_or_404(request.user, pk)
@@ -93,7 +94,7 @@ def support_transition(request, pk: int, name: str):
     if request.method == "POST" and workflow_forms.run_support_transition(form, user=request.user):
         return _done(request, support, form.label)
     action = reverse("backoffice:support_transition", args=[support.pk, name])
-    return _transition_form_response(request, support, form, action)
+    return transition_form_response(request, {"support": support, "form": form, "action": action})
 
 
 @backoffice_view
@@ -103,14 +104,14 @@ def support_line_transition(request, pk: int, line_pk: int, name: str):
         line = selectors.line_of_support_get(user=request.user, support=support, pk=line_pk)
     except FinancingLine.DoesNotExist:
         raise Http404 from None
-    if name not in {option.name for option in workflow_forms.line_transitions(line, request.user)}:
-        raise Http404
-    data = request.POST if request.method == "POST" else None
-    form = workflow_forms.LineTransitionForm(data, line=line, name=name, user=request.user)
-    if request.method == "POST" and workflow_forms.run_line_transition(form, user=request.user):
-        return _done(request, support, form.label)
-    action = reverse("backoffice:support_line_transition", args=[support.pk, line.pk, name])
-    return _transition_form_response(request, support, form, action)
+    return line_transition_response(
+        request,
+        holder={"support": support},
+        line=line,
+        name=name,
+        action=reverse("backoffice:support_line_transition", args=[support.pk, line.pk, name]),
+        done=lambda label: _done(request, support, label),
+    )
 
 
 def _refused_page(request, support, **forms_):
