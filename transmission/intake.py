@@ -18,10 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import (
-    F,
-    Q,
-)
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,12 +147,11 @@ def _assignee_sql() -> tuple[str, JoinedSelect]:
     quote = connection.ops.quote_name
     user_model = get_user_model()
     joined = JoinedSelect(((user_model, "u"), (OfficerProfile, "p")))
-    officer_column = quote(Case._meta.get_field("assigned_officer").column)
     stages = ", ".join(["%s"] * len(OPEN_STAGES))
     sql = (
         f"SELECT {joined.columns()}, "
         f"(SELECT COUNT(*) FROM {quote(Case._meta.db_table)} c "
-        f"WHERE c.{officer_column} = u.id AND c.stage IN ({stages})) AS open_cases "
+        f"WHERE c.assigned_officer_id = u.id AND c.stage IN ({stages})) AS open_cases "
         f"FROM {quote(user_model._meta.db_table)} u "
         f"JOIN {quote(OfficerProfile._meta.db_table)} p ON p.user_id = u.id "
         f"WHERE NOT EXISTS (SELECT 1 FROM {quote(LeadAssignmentRule._meta.db_table)} r "
