@@ -251,8 +251,12 @@ def test_directors_reassign_to_officers_of_the_case_ur_only(
     staff_user(Role.FINANCIAL_OFFICER, "ouest")
     staff_user(Role.BOARD_MEMBER)
     client.force_login(director)
-    form = page(client, case).context["reassign_form"]
+    response = page(client, case)
+    form = response.context["reassign_form"]
     assert set(form.fields["officer"].queryset) == {officer, colleague}
+    html = response.content.decode()
+    assert "Réattribuer le dossier" in html
+    assert f'action="{reverse("backoffice:case_reassign", args=[case.pk])}"' in html
     response = client.post(
         reverse("backoffice:case_reassign", args=[case.pk]), {"officer": colleague.pk}
     )

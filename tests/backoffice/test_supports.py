@@ -335,8 +335,11 @@ def test_a_director_reassigns_a_support_to_an_officer_of_its_ur(
     assert "Seul" in str(response.context["reassign_form"].non_field_errors())
 
     client.force_login(director)
-    form = client.get(support_url(support)).context["reassign_form"]
+    page = client.get(support_url(support))
+    form = page.context["reassign_form"]
     assert set(form.fields["officer"].queryset) == {officer, colleague}
+    assert "Réattribuer l'accompagnement" in page.content.decode()
+    assert f'action="{url}"' in page.content.decode()
     response = client.post(url, {"officer": other_officer.pk})
     assert response.status_code == 422 and response.context["reassign_form"].errors["officer"]
     assert client.post(url, {"officer": colleague.pk}).status_code == 302
