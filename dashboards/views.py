@@ -86,12 +86,19 @@ def _query(form, equity_form, perimeter):
     return query
 
 
-def _tables(page, panel, form, equity_form, options, perimeters, computed_at=None):
-    """One table per perimeter, small cells hidden where the perimeter asks for it.
-    ``computed_at`` (a list) collects when each table was computed."""
+def _scoped_queries(form, equity_form, perimeters) -> list:
+    """``(perimeter, query)`` for each perimeter: one query per perimeter for the whole
+    request, so that the panels of a page share what they compute alike
+    (``DashboardQuery.shared_result``) and read one same "now"."""
+    return [(perimeter, _query(form, equity_form, perimeter)) for perimeter in perimeters]
+
+
+def _tables(page, panel, scoped, options, computed_at=None):
+    """One table per perimeter (``scoped``: ``_scoped_queries``), small cells hidden where
+    the perimeter asks for it. ``computed_at`` (a list) collects when each was computed."""
     tables = []
-    for perimeter in perimeters:
-        table, at = computed_table(page, panel, _query(form, equity_form, perimeter), options)
+    for perimeter, query in scoped:
+        table, at = computed_table(page, panel, query, options)
         if computed_at is not None:
             computed_at.append(at)
         tables.append((perimeter, table.suppress() if perimeter.suppress else table))
@@ -163,8 +170,9 @@ def page(request, slug):
     perimeters = request.viewer.perimeters(form.chosen_union())
     options = _options(equity_form)
     panels, built, computed_at = [], {}, []
+    scoped = _scoped_queries(form, equity_form, perimeters)
     for panel in spec.panels:
-        tables = _tables(spec, panel, form, equity_form, options, perimeters, computed_at)
+        tables = _tables(spec, panel, scoped, options, computed_at)
         built[panel.slug] = tables
         csv_url = reverse("dashboards:csv", args=[spec.slug, panel.slug])
         blocks = _blocks(spec, panel, tables, options)
@@ -187,7 +195,7 @@ def panel_csv(request, slug, panel):
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
     perimeters = request.viewer.perimeters(form.chosen_union())
     options = _options(equity_form)
-    tables = _tables(spec, panel_spec, form, equity_form, options, perimeters)
+    tables = _tables(spec, panel_spec, _scoped_queries(form, equity_form, perimeters), options)
     body = to_csv([(p.label, t) for p, t in tables], _("Perimeter"))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
@@ -215,13 +223,14 @@ def report(request):
     perimeters = request.viewer.perimeters(form.chosen_union())
     options = _options(None, report=True)
     sections, computed_at = [], []
+    scoped = _scoped_queries(form, None, perimeters)
     for spec in PAGES.values():
         wanted = {p.slug for p in spec.panels if p.in_report} | {h[1] for h in spec.headlines}
         built, panels = {}, []
         for panel in spec.panels:
             if panel.slug not in wanted:
                 continue
-            tables = _tables(spec, panel, form, None, options, perimeters, computed_at)
+            tables = _tables(spec, panel, scoped, options, computed_at)
             built[panel.slug] = tables
             if panel.in_report:
                 panels.append({"spec": panel, "blocks": _blocks(spec, panel, tables, options)})

@@ -64,6 +64,16 @@ class DashboardQuery:
     filiere_id: int | None = None
     regional_union_id: int | None = None
     now: datetime.datetime = field(default_factory=timezone.now)
+    # Results several panels of one page share, computed once for this query (the page's
+    # request): not a filter, so neither compared nor hashed, and a ``replace``d query
+    # starts empty.
+    shared: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+
+    def shared_result(self, key: str, compute):
+        """``compute()``, once per query for ``key``."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
     @property
     def since(self) -> datetime.datetime:

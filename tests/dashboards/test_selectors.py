@@ -3,6 +3,7 @@ raw rows (cases, history, lines, populations), on hand-made data."""
 
 import datetime
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 
 import pandas as pd
@@ -132,6 +133,27 @@ def test_cohort_conversion_by_kind_and_ur(cohort):
     assert set(by_ur["group"]) == {"Ouest", "Auvergne-Rhône-Alpes"}
     ouest = by_ur[by_ur["group"] == "Ouest"].set_index("stage")
     assert ouest.loc[S.LEAD, "opened"] == 3
+
+
+def test_the_three_cohort_groupings_share_one_query_and_add_up(cohort, django_assert_num_queries):
+    query = period()
+    with django_assert_num_queries(1):
+        frames = {
+            by: funnel.cohort_conversion(query, by) for by in (None, "kind", "regional_union")
+        }
+    total = frames[None].set_index("stage")
+    for by in ("kind", "regional_union"):
+        summed = frames[by].groupby("stage")[["reached"]].sum()["reached"]
+        assert summed.to_dict() == total["reached"].to_dict()
+        opened = frames[by].drop_duplicates("group")["opened"].sum()
+        assert opened == total["opened"].iloc[0] == 4
+    # Each grouping equals its own count, as a query of its own gives it.
+    for by in ("kind", "regional_union"):
+        fresh = funnel.cohort_conversion(period(), by)
+        pd.testing.assert_frame_equal(fresh, frames[by])
+    # A query replaced by another period shares nothing with the first.
+    emptier = replace(query, start=TODAY, end=TODAY)
+    assert funnel.cohort_conversion(emptier)["opened"].iloc[0] == 0
 
 
 def test_stages_now_equal_the_raw_count(cohort):

@@ -256,6 +256,19 @@ def test_query_counts_do_not_grow_with_the_cases(client, django_assert_max_num_q
     assert max(before.values()) <= 80
 
 
+def test_the_funnel_pages_cohort_panels_share_one_query_per_perimeter(client):
+    """Three panels (all cases, by kind, by UR) read one cohort count per perimeter: the page
+    builds one query per perimeter for all its panels (dashboards.views._scoped_queries)."""
+    signed_in(client, Role.DIRECTOR, "ouest")
+    small_cohort(3)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("dashboards:page", args=["entonnoir"]))
+    assert response.status_code == 200
+    cohort = [q for q in context.captured_queries if "reached_lead" in q["sql"]]
+    perimeters = len(response.context["perimeters"])
+    assert perimeters >= 1 and len(cohort) == perimeters
+
+
 def test_seeded_demo_shows_no_personal_data_and_small_charts(client):
     call_command(
         "seed_demo",
