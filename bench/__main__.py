@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                     env={**os.environ, "BENCH_DATABASE_URL": small_url},
                     check=True,
                 )
+            data.analyze()
             fixtures = data.Fixtures.load(kept)
             print(f"Reusing {fixtures.cases:,} cases, {fixtures.stage_changes:,} history rows")
         else:

@@ -93,7 +93,18 @@ def generate(
         for module in demo_modules():
             module.seed(ctx)
         _skew_partners(ctx)
-    return fixtures(ctx.rng, board=board, timeline=timeline)
+    result = fixtures(ctx.rng, board=board, timeline=timeline)
+    analyze()
+    return result
+
+
+def analyze() -> None:
+    """Planner statistics for data loaded in one go: a database in service has them (its
+    autovacuum keeps them), a freshly filled one only once autovacuum comes by, and until then
+    PostgreSQL plans the dashboards' joins for a few dozen rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _skew_partners(ctx: DemoContext) -> None:
