@@ -74,3 +74,18 @@ def test_every_benchmark_runs_and_gives_its_figure(bench_settings):
         assert f"| {figure_id} |" in text
     if not http:
         pytest.skip("P1/P2 (gunicorn) need PostgreSQL; every other benchmark ran")
+
+
+@pytest.mark.django_db
+def test_b4_times_the_selectors_querying_on_every_run():
+    """Each of B4's runs asks the database again: a query keeps what a page's panels share
+    (DashboardQuery.shared_result), so B4 builds a new one per run, as requests do."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data.generate(60, board=(12, 3), timeline=(15, 5))
+    with CaptureQueriesContext(connection) as context:
+        benchmarks.bench_aggregates(None, benchmarks.Settings(runs=5, load_seconds=0.1))
+    cohort = [q for q in context.captured_queries if "reached_lead" in q["sql"]]
+    # The check that both sides agree, then five interleaved runs of the selectors.
+    assert len(cohort) == 1 + 5
