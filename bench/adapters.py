@@ -36,12 +36,27 @@ def _rows(count: int, offset: int) -> list[dict]:
     return rows
 
 
-_offset = [0]
+_offset: list[int] = []
 
 
 def _next_rows(count: int) -> list[dict]:
+    if not _offset:
+        # Past the rows of an earlier run on the same (kept, --reuse) database.
+        _offset.append(_last_serial_used())
     _offset[0] += count
     return _rows(count, _offset[0])
+
+
+def _last_serial_used() -> int:
+    from crm.models import Organisation
+
+    last = (
+        Organisation.objects.filter(name__startswith="Import banc ", siren__startswith="9")
+        .order_by("-siren")
+        .values_list("siren", flat=True)
+        .first()
+    )
+    return int(last[1:8]) + 1 if last else 0
 
 
 def _csv(count: int) -> bytes:

@@ -89,3 +89,16 @@ def test_b4_times_the_selectors_querying_on_every_run():
     cohort = [q for q in context.captured_queries if "reached_lead" in q["sql"]]
     # The check that both sides agree, then five interleaved runs of the selectors.
     assert len(cohort) == 1 + 5
+
+
+@pytest.mark.django_db
+def test_b8_rows_start_past_those_of_an_earlier_run_on_the_same_database():
+    """``--reuse`` measures again on a kept database: B8's new organisations must not be
+    the SIRENs the earlier run imported (a new process starts its count again)."""
+    from bench import adapters
+
+    adapters.bulk_create_organisations(3)
+    adapters._offset.clear()  # what a new process starts with
+    sirens = {row["siren"] for row in adapters._next_rows(3)}
+    assert len(sirens) == 3
+    assert not Organisation.objects.filter(siren__in=sirens).exists()
