@@ -45,15 +45,18 @@ def cohort_conversion(query: DashboardQuery, by: str | None = None) -> pd.DataFr
     The page shows the three groupings: one query counts by kind and UR together (each case
     is in one such group), shared by the three through the query, and each grouping adds
     those counts up (the history's probes were most of the page's time at 100k cases)."""
-    totals: dict[str, dict[str, int]] = {}
+
+    def nothing_yet() -> dict[str, int]:
+        return dict.fromkeys(["opened", *FUNNEL_STAGES], 0)
+
+    # The whole country, without a grouping, is one row even with no case.
+    totals: dict[str, dict[str, int]] = {} if by else {"": nothing_yet()}
     for row in query.shared_result("funnel.cohort", lambda: _cohort_by_kind_and_ur(query)):
         group = row[GROUPS[by]] if by else ""
-        total = totals.setdefault(group, dict.fromkeys(["opened", *FUNNEL_STAGES], 0))
+        total = totals.setdefault(group, nothing_yet())
         total["opened"] += row["opened"]
         for stage in FUNNEL_STAGES:
             total[stage] += row[f"reached_{stage}"]
-    if not by and not totals:
-        totals[""] = dict.fromkeys(["opened", *FUNNEL_STAGES], 0)
     records = [
         {
             "group": group,
